@@ -1,0 +1,3 @@
+module github.com/sinewdev/sinew
+
+go 1.26
