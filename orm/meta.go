@@ -9,18 +9,18 @@ type Kind int
 
 // The column kinds a model field can have.
 const (
-	KindInvalid  Kind = iota
-	KindBool          // bool
-	KindInt           // int, int8..int64, uint8..uint32 (stored as a 64-bit integer)
-	KindFloat         // float32, float64
-	KindDecimal       // a decimal with Precision and Scale (tag `decimal=10,2`), held in a string-based type
-	KindString        // a bounded string: VARCHAR(Size), Size 255 unless the tag `size=N` says otherwise
-	KindText          // an unbounded string (tag `text`)
-	KindBytes         // []byte
-	KindTime          // time.Time: a timestamp with time zone where the database has one, stored in UTC
-	KindDate          // a calendar date (tag `date` on a time.Time)
-	KindUUID          // a UUID ([16]byte-based types such as github.com/google/uuid.UUID)
-	KindJSON          // any value stored as JSON (tag `json`)
+	KindInvalid Kind = iota
+	KindBool         // bool
+	KindInt          // int, int8..int64, uint8..uint32 (stored as a 64-bit integer)
+	KindFloat        // float32, float64
+	KindDecimal      // a decimal with Precision and Scale (tag `decimal=10,2`), held in a string-based type
+	KindString       // a bounded string: VARCHAR(Size), Size 255 unless the tag `size=N` says otherwise
+	KindText         // an unbounded string (tag `text`)
+	KindBytes        // []byte
+	KindTime         // time.Time: a timestamp with time zone where the database has one, stored in UTC
+	KindDate         // a calendar date (tag `date` on a time.Time)
+	KindUUID         // a UUID ([16]byte-based types such as github.com/google/uuid.UUID)
+	KindJSON         // any value stored as JSON (tag `json`)
 )
 
 // String returns the kind's lower-case name, as used in error messages and migration files.
