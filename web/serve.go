@@ -1,0 +1,165 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// ServeHTTP routes the request, runs the middleware and the handler, and turns a returned
+// error or a panic into a response through the error handler.
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	c := r.pool.Get().(*Ctx)
+	c.reset(w, req)
+	defer r.release(c)
+	if len(r.global) == 0 {
+		r.dispatch(c)
+		return
+	}
+	chain := r.chain.Load()
+	if chain == nil {
+		var h http.Handler = http.HandlerFunc(r.dispatchHTTP)
+		for i := len(r.global) - 1; i >= 0; i-- {
+			h = r.global[i](h)
+		}
+		chain = &h
+		r.chain.Store(chain)
+	}
+	c.stash.parent = req.Context()
+	req = req.WithContext(&c.stash)
+	c.Request = req
+	(*chain).ServeHTTP(&c.res, req)
+}
+
+// release recovers a panic from the handler or middleware into the error path and returns c
+// to the pool.
+func (r *Router) release(c *Ctx) {
+	if rec := recover(); rec != nil {
+		if rec == http.ErrAbortHandler {
+			c.clear()
+			r.pool.Put(c)
+			panic(rec)
+		}
+		c.recovered(rec)
+	}
+	c.clear()
+	r.pool.Put(c)
+}
+
+// dispatchHTTP is the end of the global middleware chain.
+func (r *Router) dispatchHTTP(w http.ResponseWriter, req *http.Request) {
+	c := CtxFrom(req)
+	if c == nil {
+		http.Error(w, "web: request context lost by a middleware", http.StatusInternalServerError)
+		return
+	}
+	c.Request, c.Writer = req, w
+	r.dispatch(c)
+}
+
+// dispatch finds the route for c's request and serves it.
+func (r *Router) dispatch(c *Ctx) {
+	req := c.Request
+	path := req.URL.Path
+	raw := req.URL.RawPath != ""
+	if raw {
+		path = matchPath(req.URL.RawPath)
+	}
+	if path == "" || path[0] != '/' {
+		if req.Method == http.MethodConnect || req.URL.Path == "*" {
+			r.notFound(c)
+			return
+		}
+		path = "/" + path
+	}
+	if !r.cfg.DisableCleanPathRedirect && !isClean(path) {
+		target := req.URL.EscapedPath()
+		if target == "" || target[0] != '/' {
+			target = "/" + target
+		}
+		r.redirect(c, cleanPath(target))
+		return
+	}
+	rt := r.lookup(req.Method, path, &c.params)
+	if rt != nil {
+		if raw {
+			unescapeParams(c.params)
+		}
+		c.route = rt
+		if rt.chain != nil {
+			if req.Context().Value(ctxKey{}) == nil {
+				c.stash.parent = req.Context()
+				req = req.WithContext(&c.stash)
+				c.Request = req
+			}
+			rt.chain.ServeHTTP(c.Writer, req)
+			return
+		}
+		if err := rt.handler(c); err != nil {
+			r.errorFn(c, err)
+		}
+		return
+	}
+	if !r.cfg.DisableTrailingSlashRedirect && path != "/" {
+		alt := path + "/"
+		if strings.HasSuffix(path, "/") {
+			alt = path[:len(path)-1]
+		}
+		if r.lookup(req.Method, alt, &c.params) != nil {
+			c.params = c.params[:0]
+			target := req.URL.EscapedPath()
+			if strings.HasSuffix(target, "/") {
+				target = target[:len(target)-1]
+			} else {
+				target += "/"
+			}
+			r.redirect(c, target)
+			return
+		}
+	}
+	allow := r.allowed(path, &c.params)
+	if len(allow) > 0 {
+		c.Writer.Header().Set("Allow", strings.Join(allow, ", "))
+		if req.Method == http.MethodOptions {
+			c.Writer.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if r.cfg.MethodNotAllowed != nil {
+			if err := r.cfg.MethodNotAllowed(c); err != nil {
+				r.errorFn(c, err)
+			}
+			return
+		}
+		r.errorFn(c, ErrMethodNotAllowed)
+		return
+	}
+	r.notFound(c)
+}
+
+func (r *Router) notFound(c *Ctx) {
+	if r.cfg.NotFound != nil {
+		if err := r.cfg.NotFound(c); err != nil {
+			r.errorFn(c, err)
+		}
+		return
+	}
+	r.errorFn(c, ErrNotFound)
+}
+
+// redirect sends a permanent redirect to target (an escaped path starting with a single
+// '/'), keeping the query string: 301 for GET and HEAD, 308 otherwise so the method and
+// body are kept.
+func (r *Router) redirect(c *Ctx, target string) {
+	if len(target) > 1 && (target[1] == '/' || target[1] == '\\') {
+		// Never produce a scheme-relative URL ("//evil.example") from a path.
+		target = "/" + strings.TrimLeft(target, "/\\")
+	}
+	if q := c.Request.URL.RawQuery; q != "" {
+		target += "?" + q
+	}
+	code := http.StatusPermanentRedirect
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		code = http.StatusMovedPermanently
+	}
+	c.Writer.Header().Set("Location", target)
+	c.Writer.WriteHeader(code)
+}
