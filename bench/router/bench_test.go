@@ -1,0 +1,68 @@
+package router
+
+import "testing"
+
+// HttpRouter
+
+func BenchmarkGitHubAll_HttpRouter(b *testing.B)    { benchGitHubAll(b, HTTPRouter()) }
+func BenchmarkGitHubStatic_HttpRouter(b *testing.B) { benchGitHubStatic(b, HTTPRouter()) }
+func BenchmarkGitHubParam_HttpRouter(b *testing.B)  { benchGitHubParam(b, HTTPRouter()) }
+func BenchmarkStaticAll_HttpRouter(b *testing.B)    { benchStaticAll(b, HTTPRouter()) }
+func BenchmarkParseAll_HttpRouter(b *testing.B)     { benchParseAll(b, HTTPRouter()) }
+func BenchmarkGPlusAll_HttpRouter(b *testing.B)     { benchGPlusAll(b, HTTPRouter()) }
+func BenchmarkParam1_HttpRouter(b *testing.B)       { benchParam(b, HTTPRouter(), 1) }
+func BenchmarkParam5_HttpRouter(b *testing.B)       { benchParam(b, HTTPRouter(), 5) }
+func BenchmarkParam20_HttpRouter(b *testing.B)      { benchParam(b, HTTPRouter(), 20) }
+func BenchmarkParamWrite_HttpRouter(b *testing.B)   { benchParamWrite(b, HTTPRouter()) }
+
+// Gin
+
+func BenchmarkGitHubAll_Gin(b *testing.B)    { benchGitHubAll(b, Gin()) }
+func BenchmarkGitHubStatic_Gin(b *testing.B) { benchGitHubStatic(b, Gin()) }
+func BenchmarkGitHubParam_Gin(b *testing.B)  { benchGitHubParam(b, Gin()) }
+func BenchmarkStaticAll_Gin(b *testing.B)    { benchStaticAll(b, Gin()) }
+func BenchmarkParseAll_Gin(b *testing.B)     { benchParseAll(b, Gin()) }
+func BenchmarkGPlusAll_Gin(b *testing.B)     { benchGPlusAll(b, Gin()) }
+func BenchmarkParam1_Gin(b *testing.B)       { benchParam(b, Gin(), 1) }
+func BenchmarkParam5_Gin(b *testing.B)       { benchParam(b, Gin(), 5) }
+func BenchmarkParam20_Gin(b *testing.B)      { benchParam(b, Gin(), 20) }
+func BenchmarkParamWrite_Gin(b *testing.B)   { benchParamWrite(b, Gin()) }
+
+// Echo
+
+func BenchmarkGitHubAll_Echo(b *testing.B)    { benchGitHubAll(b, Echo()) }
+func BenchmarkGitHubStatic_Echo(b *testing.B) { benchGitHubStatic(b, Echo()) }
+func BenchmarkGitHubParam_Echo(b *testing.B)  { benchGitHubParam(b, Echo()) }
+func BenchmarkStaticAll_Echo(b *testing.B)    { benchStaticAll(b, Echo()) }
+func BenchmarkParseAll_Echo(b *testing.B)     { benchParseAll(b, Echo()) }
+func BenchmarkGPlusAll_Echo(b *testing.B)     { benchGPlusAll(b, Echo()) }
+func BenchmarkParam1_Echo(b *testing.B)       { benchParam(b, Echo(), 1) }
+func BenchmarkParam5_Echo(b *testing.B)       { benchParam(b, Echo(), 5) }
+func BenchmarkParam20_Echo(b *testing.B)      { benchParam(b, Echo(), 20) }
+func BenchmarkParamWrite_Echo(b *testing.B)   { benchParamWrite(b, Echo()) }
+
+// Chi
+
+func BenchmarkGitHubAll_Chi(b *testing.B)    { benchGitHubAll(b, Chi()) }
+func BenchmarkGitHubStatic_Chi(b *testing.B) { benchGitHubStatic(b, Chi()) }
+func BenchmarkGitHubParam_Chi(b *testing.B)  { benchGitHubParam(b, Chi()) }
+func BenchmarkStaticAll_Chi(b *testing.B)    { benchStaticAll(b, Chi()) }
+func BenchmarkParseAll_Chi(b *testing.B)     { benchParseAll(b, Chi()) }
+func BenchmarkGPlusAll_Chi(b *testing.B)     { benchGPlusAll(b, Chi()) }
+func BenchmarkParam1_Chi(b *testing.B)       { benchParam(b, Chi(), 1) }
+func BenchmarkParam5_Chi(b *testing.B)       { benchParam(b, Chi(), 5) }
+func BenchmarkParam20_Chi(b *testing.B)      { benchParam(b, Chi(), 20) }
+func BenchmarkParamWrite_Chi(b *testing.B)   { benchParamWrite(b, Chi()) }
+
+// ServeMux
+
+func BenchmarkGitHubAll_ServeMux(b *testing.B)    { benchGitHubAll(b, ServeMux()) }
+func BenchmarkGitHubStatic_ServeMux(b *testing.B) { benchGitHubStatic(b, ServeMux()) }
+func BenchmarkGitHubParam_ServeMux(b *testing.B)  { benchGitHubParam(b, ServeMux()) }
+func BenchmarkStaticAll_ServeMux(b *testing.B)    { benchStaticAll(b, ServeMux()) }
+func BenchmarkParseAll_ServeMux(b *testing.B)     { benchParseAll(b, ServeMux()) }
+func BenchmarkGPlusAll_ServeMux(b *testing.B)     { benchGPlusAll(b, ServeMux()) }
+func BenchmarkParam1_ServeMux(b *testing.B)       { benchParam(b, ServeMux(), 1) }
+func BenchmarkParam5_ServeMux(b *testing.B)       { benchParam(b, ServeMux(), 5) }
+func BenchmarkParam20_ServeMux(b *testing.B)      { benchParam(b, ServeMux(), 20) }
+func BenchmarkParamWrite_ServeMux(b *testing.B)   { benchParamWrite(b, ServeMux()) }
