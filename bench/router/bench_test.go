@@ -2,6 +2,19 @@ package router
 
 import "testing"
 
+// Sinew
+
+func BenchmarkGitHubAll_Sinew(b *testing.B)    { benchGitHubAll(b, Sinew()) }
+func BenchmarkGitHubStatic_Sinew(b *testing.B) { benchGitHubStatic(b, Sinew()) }
+func BenchmarkGitHubParam_Sinew(b *testing.B)  { benchGitHubParam(b, Sinew()) }
+func BenchmarkStaticAll_Sinew(b *testing.B)    { benchStaticAll(b, Sinew()) }
+func BenchmarkParseAll_Sinew(b *testing.B)     { benchParseAll(b, Sinew()) }
+func BenchmarkGPlusAll_Sinew(b *testing.B)     { benchGPlusAll(b, Sinew()) }
+func BenchmarkParam1_Sinew(b *testing.B)       { benchParam(b, Sinew(), 1) }
+func BenchmarkParam5_Sinew(b *testing.B)       { benchParam(b, Sinew(), 5) }
+func BenchmarkParam20_Sinew(b *testing.B)      { benchParam(b, Sinew(), 20) }
+func BenchmarkParamWrite_Sinew(b *testing.B)   { benchParamWrite(b, Sinew()) }
+
 // HttpRouter
 
 func BenchmarkGitHubAll_HttpRouter(b *testing.B)    { benchGitHubAll(b, HTTPRouter()) }

@@ -39,9 +39,10 @@ type Router struct {
 	Load func(routes []Route, mode Mode) (http.Handler, error)
 }
 
-// Routers returns every router under test.
+// Routers returns every router under test, Sinew first.
 func Routers() []Router {
 	return []Router{
+		Sinew(),
 		HTTPRouter(),
 		Gin(),
 		Echo(),

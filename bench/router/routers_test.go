@@ -158,7 +158,7 @@ func TestRouterVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, rtr := range Routers() {
-		if rtr.Module == "std" {
+		if rtr.Module == "std" || rtr.Module == "github.com/sinewdev/sinew" {
 			continue
 		}
 		if !strings.Contains(string(mod), "\t"+rtr.Module+" "+rtr.Version+"\n") {
