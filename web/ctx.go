@@ -321,6 +321,13 @@ func (c *Ctx) Logger() *slog.Logger {
 	return c.router.cfg.Logger
 }
 
+// Fail hands err to the router's error handler, exactly as if a handler had returned it, so
+// the client gets the same problem+json or error page. Middleware that answers on its own
+// (a 413 before the body is read, a timed-out request) uses it; such middleware sets
+// c.Request and c.Writer to its own r and w first, since the ones the Ctx holds may belong
+// to another layer of the chain.
+func (c *Ctx) Fail(err error) { c.router.errorFn(c, err) }
+
 // Status returns the response status written so far, or 0 if nothing was written.
 func (c *Ctx) Status() int { return c.res.status }
 
