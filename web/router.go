@@ -331,8 +331,8 @@ func (r *Router) allowed(path string, scratch *[]string) []string {
 		}
 		if root.lookup(path, scratch) != nil {
 			out = append(out, methodList[i])
-			if i == 0 && r.trees[1] == nil {
-				out = append(out, http.MethodHead)
+			if i == 0 {
+				out = append(out, http.MethodHead) // GET routes answer HEAD too
 			}
 		}
 		*scratch = (*scratch)[:0]
@@ -346,7 +346,13 @@ func (r *Router) allowed(path string, scratch *[]string) []string {
 	if len(out) > 0 && !slices.Contains(out, http.MethodOptions) {
 		out = append(out, http.MethodOptions)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return methodOrder(out[i]) < methodOrder(out[j]) })
+	sort.Slice(out, func(i, j int) bool {
+		oi, oj := methodOrder(out[i]), methodOrder(out[j])
+		if oi != oj {
+			return oi < oj
+		}
+		return out[i] < out[j] // custom methods, by name: r.custom is a map
+	})
 	return slices.Compact(out)
 }
 
