@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -62,7 +63,9 @@ func (r *Router) dispatch(c *Ctx) {
 	path := req.URL.Path
 	raw := req.URL.RawPath != ""
 	if raw {
-		path = matchPath(req.URL.RawPath)
+		// EscapedPath, not RawPath: it falls back to escaping Path when a middleware changed
+		// Path and left a stale RawPath.
+		path = matchPath(req.URL.EscapedPath())
 	}
 	if path == "" || path[0] != '/' {
 		if req.Method == http.MethodConnect || req.URL.Path == "*" {
@@ -72,11 +75,15 @@ func (r *Router) dispatch(c *Ctx) {
 		path = "/" + path
 	}
 	if !r.cfg.DisableCleanPathRedirect && !isClean(path) {
-		target := req.URL.EscapedPath()
-		if target == "" || target[0] != '/' {
-			target = "/" + target
+		// Clean the path routing saw (where %2e is already a dot, so "/%2e%2e/" cannot
+		// redirect to itself forever), then escape it again for the Location header.
+		target := (&url.URL{Path: cleanPath(path)}).EscapedPath()
+		if raw {
+			// The match form's only '%' are the %2F and %25 escapes it kept: undo the
+			// escaping of their '%'.
+			target = strings.ReplaceAll(target, "%25", "%")
 		}
-		r.redirect(c, cleanPath(target))
+		r.redirect(c, target)
 		return
 	}
 	rt := r.lookup(req.Method, path, &c.params)
