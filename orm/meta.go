@@ -13,7 +13,7 @@ const (
 	KindBool         // bool
 	KindInt          // int, int8..int64, uint8..uint32 (stored as a 64-bit integer)
 	KindFloat        // float32, float64
-	KindDecimal      // a decimal with Precision and Scale (tag `decimal=10,2`), held in a string-based type
+	KindDecimal      // a decimal with precision Size and Scale (tag `decimal=10.2`), held in a string-based type
 	KindString       // a bounded string: VARCHAR(Size), Size 255 unless the tag `size=N` says otherwise
 	KindText         // an unbounded string (tag `text`)
 	KindBytes        // []byte
@@ -75,6 +75,10 @@ type ForeignKey struct {
 	Table    string // the referenced table
 	Column   string // the referenced column, the primary key
 	OnDelete Action
+	// Name is the constraint name, <table>_<column>_fkey (cut to 63 bytes with a hash
+	// suffix when longer). Migrations create the constraint under this name so that the
+	// ORM can map a violation back to its column.
+	Name string
 }
 
 // Field is the metadata of one persisted struct field, read once from its tags at registration.
@@ -97,6 +101,12 @@ type Field struct {
 	ForeignKey    *ForeignKey  // non-nil for a foreign key column
 	Type          reflect.Type // the Go type of the field
 	Path          []int        // the reflect index path from the model struct (through embedded structs)
+	// AutoCreate marks a time.Time field named CreatedAt: the ORM sets it to the current time
+	// (UTC) when the row is created. Forms and the admin site treat it as read-only.
+	AutoCreate bool
+	// AutoUpdate marks a time.Time field named UpdatedAt: the ORM sets it to the current time
+	// (UTC) on create and on every Save and query Update.
+	AutoUpdate bool
 }
 
 // Index is a (possibly composite) index or unique constraint declared on a model.
@@ -109,16 +119,51 @@ type Index struct {
 // Meta is the metadata of one registered model: its table, fields, keys, indexes and relations.
 // Other packages (migrations, the admin site, REST resources, forms) read it; it never changes
 // after registration.
+//
+// Join tables: for every many-to-many relation the registry also synthesises a Meta for the
+// join table, listed by Registry.Models after the models. Such a Meta has JoinOf set to the
+// relation, Type nil, PK nil, no relations, and exactly two fields (the key of the owning
+// model, then the key of the related model), both PrimaryKey and both foreign keys with
+// ON DELETE CASCADE; PrimaryKey lists them as the composite primary key. Its Name is
+// "<Model>.<Relation>", e.g. "Post.Tags", and Indexes holds an index on the second column.
 type Meta struct {
-	Name    string       // the model name, e.g. "Post" (or "app.Post" when registered with an app label)
+	Name    string       // the model name: the Go type name, e.g. "Post" ("Post.Tags" for a join table)
 	Table   string       // the table name (snake_case plural of the type name unless TableName() says otherwise)
-	Type    reflect.Type // the struct type
+	Type    reflect.Type // the struct type (nil for a join table)
 	Fields  []*Field     // persisted fields in declaration order, the primary key first
-	PK      *Field       // the primary key field
+	PK      *Field       // the primary key field (nil for a join table, whose key is composite)
 	Indexes []Index      // composite and single-column indexes and unique constraints
 	// Relations are the non-column fields that hold related models (belongs-to, has-many,
 	// many-to-many), by Go field name.
 	Relations []*Relation
+	// PrimaryKey lists the primary key's fields in order: just PK for a model, both columns
+	// for a join table.
+	PrimaryKey []*Field
+	// JoinOf is the many-to-many relation a join table was synthesised for; nil for models.
+	JoinOf *Relation
+	// Label and LabelPlural are human names for the admin site and messages: "blog post",
+	// "blog posts" for BlogPost.
+	Label, LabelPlural string
+}
+
+// Field returns the field with the given Go name or column name, or nil.
+func (m *Meta) Field(name string) *Field {
+	for _, f := range m.Fields {
+		if f.Name == name || f.Column == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Relation returns the relation with the given Go field name, or nil.
+func (m *Meta) Relation(name string) *Relation {
+	for _, r := range m.Relations {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
 }
 
 // RelationKind tells how two models are related.
@@ -144,4 +189,9 @@ type Relation struct {
 	// JoinTable, JoinColumn and JoinRefColumn describe the join table of a ManyToMany relation:
 	// JoinColumn references this model, JoinRefColumn the related one.
 	JoinTable, JoinColumn, JoinRefColumn string
+	// Slice is true when the field holds many related models ([]T or []*T: HasMany and
+	// ManyToMany); Pointer is true when it holds pointers (*T or []*T).
+	Slice, Pointer bool
+	// Join is the Meta of the join table of a ManyToMany relation (listed by Registry.Models).
+	Join *Meta
 }
