@@ -37,7 +37,9 @@ func (g *Group) handle(pattern string, h HandlerFunc, desc string) *Route {
 	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
 		method, path = pattern[:i], strings.TrimLeft(pattern[i:], " \t")
 	}
-	if g.prefix != "" {
+	if g.prefix != "" && strings.HasPrefix(path, "/") {
+		// A path without its leading '/' is left alone for parsePattern to reject, rather
+		// than glued to the prefix ("/api" + "users").
 		if path == "/" {
 			path = g.prefix
 		} else {
@@ -62,7 +64,7 @@ func (g *Group) HandleHTTP(pattern string, h http.Handler) *Route {
 	}
 	return g.handle(pattern, func(c *Ctx) error {
 		req := c.Request
-		if req.Context().Value(ctxKey{}) == nil {
+		if CtxFrom(req) != c { // not installed yet, or another router's Ctx (Mount)
 			c.stash.parent = req.Context()
 			req = req.WithContext(&c.stash)
 		}

@@ -93,7 +93,7 @@ func (r *Router) dispatch(c *Ctx) {
 		}
 		c.route = rt
 		if rt.chain != nil {
-			if req.Context().Value(ctxKey{}) == nil {
+			if CtxFrom(req) != c { // not installed yet, or another router's Ctx (Mount)
 				c.stash.parent = req.Context()
 				req = req.WithContext(&c.stash)
 				c.Request = req
