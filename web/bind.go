@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Bind fills the struct pointed to by v from the request: path parameters into fields tagged
@@ -47,7 +48,7 @@ func (c *Ctx) Bind(v any) error {
 			errs = plan.bindSource(rv, srcForm, form, errs)
 		default:
 			return &HTTPError{Code: http.StatusUnsupportedMediaType,
-				Message: fmt.Sprintf("unsupported Content-Type %q: send application/json or a form", ct)}
+				Message: fmt.Sprintf("unsupported Content-Type %s: send application/json or a form", quoteShort(ct))}
 		}
 	} else {
 		errs = plan.bindSource(rv, srcForm, c.QueryValues(), errs)
@@ -164,14 +165,16 @@ func jsonError(err error) error {
 	case errors.As(err, &typ):
 		loc := "body"
 		if typ.Field != "" {
-			loc += "." + typ.Field
+			loc += "." + typ.Field // map keys are part of Field: cut below
 		}
+		// typ.Value holds the whole literal of a number ("number 1e999..."): cut it.
 		return &HTTPError{Code: http.StatusBadRequest, Message: "invalid input", Err: err,
-			Fields: []FieldError{{Location: loc, Code: "type", Message: fmt.Sprintf("expected %s, got %s", jsonTypeName(typ.Type), typ.Value)}}}
+			Fields: []FieldError{{Location: cutText(loc, 100), Code: "type",
+				Message: fmt.Sprintf("expected %s, got %s", jsonTypeName(typ.Type), cutText(typ.Value, 40))}}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &HTTPError{Code: http.StatusBadRequest, Message: "invalid input", Err: err,
-			Fields: []FieldError{{Location: "body." + name, Code: "unknown_field", Message: "unknown field"}}}
+			Fields: []FieldError{{Location: cutText("body."+name, 100), Code: "unknown_field", Message: "unknown field"}}}
 	}
 	return &HTTPError{Code: http.StatusBadRequest, Message: "malformed JSON: " + err.Error(), Err: err}
 }
@@ -331,7 +334,8 @@ func setScalar(fv reflect.Value, s string) error {
 	}
 	if tu, ok := fv.Addr().Interface().(encoding.TextUnmarshaler); ok {
 		if err := tu.UnmarshalText([]byte(s)); err != nil {
-			return fmt.Errorf("invalid value: %w", err)
+			// The type's message often quotes the whole input: cut it like the value.
+			return fmt.Errorf("invalid value %s: %s", quoteShort(s), cutText(err.Error(), 100))
 		}
 		return nil
 	}
@@ -394,6 +398,17 @@ func quoteShort(s string) string {
 		return strconv.Quote(s[:40]) + "..."
 	}
 	return strconv.Quote(s)
+}
+
+// cutText cuts s to at most n bytes on a character boundary, marking the cut with "...".
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 func parseTime(s string) (time.Time, error) {

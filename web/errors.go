@@ -303,5 +303,6 @@ func bodyError(err error) error {
 		return &HTTPError{Code: http.StatusRequestEntityTooLarge,
 			Message: fmt.Sprintf("request body larger than %d bytes", mbe.Limit), Err: err}
 	}
-	return &HTTPError{Code: http.StatusBadRequest, Message: "malformed request body: " + err.Error(), Err: err}
+	// Parser messages may quote the offending input (a multipart header line): cut them.
+	return &HTTPError{Code: http.StatusBadRequest, Message: "malformed request body: " + cutText(err.Error(), 120), Err: err}
 }
