@@ -68,6 +68,7 @@ type Ctx struct {
 	clientIP  string
 	secure    int8 // 0 unknown, 1 https, -1 http
 	user      any
+	renderBuf bytes.Buffer // Render's buffer, kept with the pooled Ctx
 }
 
 func (c *Ctx) reset(w http.ResponseWriter, r *http.Request) {
@@ -88,7 +89,14 @@ func (c *Ctx) clear() {
 	c.requestID, c.clientIP = "", ""
 	c.secure = 0
 	c.user = nil
+	if c.renderBuf.Cap() > maxPooledRenderBuf {
+		c.renderBuf = bytes.Buffer{}
+	}
+	c.renderBuf.Reset()
 }
+
+// maxPooledRenderBuf is the largest Render buffer a pooled Ctx keeps for the next request.
+const maxPooledRenderBuf = 64 << 10
 
 // CtxFrom returns the *Ctx of a request served by a Router, from middleware or a standard
 // http.Handler, or nil when the request did not come through a Router.
@@ -387,11 +395,18 @@ func (c *Ctx) Render(status int, name string, data any) error {
 	if rd == nil {
 		return errors.New("web: Render called but the router has no Renderer")
 	}
-	var b strings.Builder
-	if err := rd.Render(c, &b, name, data); err != nil {
+	buf := &c.renderBuf
+	buf.Reset()
+	if err := rd.Render(c, buf, name, data); err != nil {
+		buf.Reset()
 		return err
 	}
-	return c.HTML(status, b.String())
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	c.Writer.WriteHeader(status)
+	_, err := c.Writer.Write(buf.Bytes())
+	buf.Reset()
+	return ignoreClientGone(err)
 }
 
 // Stream copies r to the response with the given status and content type, flushing as it

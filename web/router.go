@@ -2,13 +2,13 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -20,9 +20,11 @@ type HandlerFunc func(c *Ctx) error
 // Middleware is the one middleware type: any standard func(http.Handler) http.Handler.
 type Middleware = func(http.Handler) http.Handler
 
-// Renderer renders a named template into w. The view package provides one; Ctx.Render uses it.
+// Renderer renders a named template into w. The view package provides one. [Ctx.Render]
+// hands it a buffer owned by the pooled Ctx and writes the response only when rendering
+// succeeded; c may be nil when rendering outside a request.
 type Renderer interface {
-	Render(c *Ctx, w *strings.Builder, name string, data any) error
+	Render(c *Ctx, w io.Writer, name string, data any) error
 }
 
 // Config configures a Router. The zero value is the default.
