@@ -357,21 +357,6 @@ func parseQValue(s string) (int, bool) {
 	return v, true
 }
 
-// addVary adds token to the Vary header unless it (or "*") is already there.
-func addVary(h http.Header, token string) {
-	for _, line := range h["Vary"] {
-		for line != "" {
-			var v string
-			v, line, _ = strings.Cut(line, ",")
-			v = strings.TrimSpace(v)
-			if v == "*" || strings.EqualFold(v, token) {
-				return
-			}
-		}
-	}
-	h.Add("Vary", token)
-}
-
 // compressWriter states.
 const (
 	cwBuffering   = iota // deciding: the status and the first bytes are held back
@@ -379,11 +364,22 @@ const (
 	cwPlain              // decided against compressing; writes go straight through
 	cwHijacked           // the handler took the connection
 	cwClosed             // the middleware finished the response
+	cwAborted            // the handler panicked after the compressed stream started
 )
 
-// errWriteAfterClose is returned for writes to a compressing writer after its middleware
-// returned (by code that kept the writer too long).
-var errWriteAfterClose = errors.New("middleware: write to a compressed response after it was finished")
+// How decide settles the question of compression.
+const (
+	decideSized = iota // the body reaches MinSize
+	decideFinal        // the handler returned: the buffer is the whole body
+	decideFlush        // the handler flushes: it streams, so the size does not matter
+	decidePlain        // no compression, whatever the body
+)
+
+// Errors for writes that can no longer reach the client.
+var (
+	errWriteAfterClose = errors.New("middleware: write to a compressed response after it was finished")
+	errWriteAfterPanic = errors.New("middleware: write to a compressed response abandoned by a panic")
+)
 
 // compressWriter is the http.ResponseWriter Compress hands down the chain.
 type compressWriter struct {
@@ -399,6 +395,9 @@ type compressWriter struct {
 func (cw *compressWriter) Header() http.Header { return cw.w.Header() }
 
 func (cw *compressWriter) WriteHeader(code int) {
+	if cw.state == cwAborted {
+		return
+	}
 	if cw.state != cwBuffering {
 		cw.w.WriteHeader(code) // superfluous or pass-through: let the server judge
 		return
@@ -413,12 +412,12 @@ func (cw *compressWriter) WriteHeader(code int) {
 	cw.status = code
 	h := cw.w.Header()
 	if !bodyAllowed(code) || code == http.StatusPartialContent || h.Get("Content-Encoding") != "" {
-		cw.decide(false, true)
+		_ = cw.decide(decidePlain) // nothing buffered yet: no write can fail
 		return
 	}
 	if cl := h.Get("Content-Length"); cl != "" {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n < int64(cw.m.minSize) {
-			cw.decide(false, true)
+			_ = cw.decide(decidePlain)
 		}
 	}
 }
@@ -437,18 +436,17 @@ func (cw *compressWriter) Write(b []byte) (int, error) {
 		return 0, http.ErrHijacked
 	case cwClosed:
 		return 0, errWriteAfterClose
+	case cwAborted:
+		return 0, errWriteAfterPanic
 	}
-	if cw.status == 0 {
-		cw.WriteHeader(http.StatusOK)
-		if cw.state != cwBuffering {
-			return cw.Write(b)
-		}
+	if !cw.startBuffering() {
+		return cw.Write(b)
 	}
-	if cw.buf == nil {
-		cw.buf = cw.m.bufs.Get().(*[]byte)
+	if len(b) == 0 {
+		return 0, nil
 	}
 	buf := *cw.buf
-	if len(buf)+len(b) < cw.m.minSize || (len(b) == 0 && len(buf) < cw.m.minSize) {
+	if len(buf)+len(b) < cw.m.minSize {
 		*cw.buf = append(buf, b...)
 		return len(b), nil
 	}
@@ -456,7 +454,7 @@ func (cw *compressWriter) Write(b []byte) (int, error) {
 	// send the buffer and the rest of b down the chosen path.
 	k := min(len(b), max(0, 512-len(buf)))
 	*cw.buf = append(buf, b[:k]...)
-	if err := cw.decide(true, false); err != nil {
+	if err := cw.decide(decideSized); err != nil {
 		return 0, err
 	}
 	if _, err := cw.Write(b[k:]); err != nil {
@@ -465,23 +463,41 @@ func (cw *compressWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// startBuffering makes sure the status is set and the buffer is there, and reports whether
+// the writer is still buffering (a WriteHeader may have decided already).
+func (cw *compressWriter) startBuffering() bool {
+	if cw.status == 0 {
+		cw.WriteHeader(http.StatusOK)
+		if cw.state != cwBuffering {
+			return false
+		}
+	}
+	if cw.buf == nil {
+		cw.buf = cw.m.bufs.Get().(*[]byte)
+	}
+	return true
+}
+
 // WriteString writes s without converting it to a byte slice where it can.
 func (cw *compressWriter) WriteString(s string) (int, error) {
-	if cw.state == cwPlain {
+	switch cw.state {
+	case cwPlain:
 		return io.WriteString(cw.w, s)
-	}
-	if cw.state == cwBuffering && cw.status != 0 && cw.buf != nil &&
-		len(*cw.buf)+len(s) < cw.m.minSize {
-		*cw.buf = append(*cw.buf, s...)
-		return len(s), nil
+	case cwBuffering:
+		if !cw.startBuffering() {
+			return cw.WriteString(s)
+		}
+		if len(*cw.buf)+len(s) < cw.m.minSize {
+			*cw.buf = append(*cw.buf, s...)
+			return len(s), nil
+		}
 	}
 	return cw.Write([]byte(s))
 }
 
 // decide ends buffering: it sends the headers, compressed or not, then the buffered bytes.
-// sized tells whether the body is known to reach MinSize (false at the end of a short
-// body, and for a Flush before MinSize, where streaming wins); plain forces no compression.
-func (cw *compressWriter) decide(sized, plain bool) error {
+// mode tells what is known about the body (see decideSized and the others).
+func (cw *compressWriter) decide(mode int) error {
 	if cw.status == 0 {
 		cw.status = http.StatusOK
 	}
@@ -490,7 +506,7 @@ func (cw *compressWriter) decide(sized, plain bool) error {
 	if cw.buf != nil {
 		buf = *cw.buf
 	}
-	if !plain && cw.shouldCompress(h, buf, sized) {
+	if mode != decidePlain && cw.shouldCompress(h, buf, mode) {
 		if _, ok := h["Content-Type"]; !ok {
 			h.Set("Content-Type", http.DetectContentType(buf))
 		}
@@ -522,7 +538,7 @@ func (cw *compressWriter) decide(sized, plain bool) error {
 	return err
 }
 
-func (cw *compressWriter) shouldCompress(h http.Header, buf []byte, sized bool) bool {
+func (cw *compressWriter) shouldCompress(h http.Header, buf []byte, mode int) bool {
 	if !bodyAllowed(cw.status) || cw.status == http.StatusPartialContent {
 		return false
 	}
@@ -534,8 +550,8 @@ func (cw *compressWriter) shouldCompress(h http.Header, buf []byte, sized bool) 
 			return false
 		}
 	}
-	if !sized && len(buf) < cw.m.minSize && len(buf) > 0 {
-		return false // a short body, complete
+	if mode == decideFinal && (len(buf) == 0 || len(buf) < cw.m.minSize) {
+		return false // a short or empty body, complete
 	}
 	ct, ok := h["Content-Type"]
 	switch {
@@ -566,8 +582,7 @@ func (cw *compressWriter) Flush() { _ = cw.FlushError() }
 func (cw *compressWriter) FlushError() error {
 	switch cw.state {
 	case cwBuffering:
-		// An empty body with no Content-Type gives nothing to judge: send it plain.
-		if err := cw.decide(false, false); err != nil {
+		if err := cw.decide(decideFlush); err != nil {
 			return err
 		}
 		if cw.state == cwCompressing {
@@ -583,6 +598,8 @@ func (cw *compressWriter) FlushError() error {
 		return http.ErrHijacked
 	case cwClosed:
 		return errWriteAfterClose
+	case cwAborted:
+		return errWriteAfterPanic
 	}
 	return http.NewResponseController(cw.w).Flush()
 }
@@ -608,7 +625,7 @@ func (cw *compressWriter) close() error {
 	var err error
 	switch cw.state {
 	case cwBuffering:
-		err = cw.decide(false, false)
+		err = cw.decide(decideFinal)
 		if cw.state == cwCompressing {
 			err = errors.Join(err, cw.enc.Close())
 		}
@@ -634,8 +651,11 @@ func (cw *compressWriter) close() error {
 func (cw *compressWriter) abort() {
 	cw.releaseBuf()
 	cw.enc = nil
-	if cw.state == cwBuffering {
+	switch cw.state {
+	case cwBuffering:
 		cw.state = cwPlain
 		cw.status = 0
+	case cwCompressing:
+		cw.state = cwAborted
 	}
 }

@@ -3,6 +3,7 @@ package middleware
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/sinewdev/sinew/web"
 )
@@ -24,4 +25,19 @@ func fail(w http.ResponseWriter, r *http.Request, err error) {
 		msg = he.Message
 	}
 	http.Error(w, msg, code)
+}
+
+// addVary adds token to the Vary header unless it (or "*") is already there.
+func addVary(h http.Header, token string) {
+	for _, line := range h["Vary"] {
+		for line != "" {
+			var v string
+			v, line, _ = strings.Cut(line, ",")
+			v = strings.TrimSpace(v)
+			if v == "*" || strings.EqualFold(v, token) {
+				return
+			}
+		}
+	}
+	h.Add("Vary", token)
 }

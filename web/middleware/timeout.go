@@ -1,0 +1,72 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/sinewdev/sinew/web"
+)
+
+// TimeoutConfig configures [Timeout]. The zero value is the default.
+type TimeoutConfig struct {
+	// Timeout is how long a request may take. A negative Timeout turns the deadline off.
+	// Default: 30 seconds.
+	Timeout time.Duration
+}
+
+// DefaultTimeout is the timeout of a zero TimeoutConfig.
+const DefaultTimeout = 30 * time.Second
+
+// ErrTimeout is the error a timed-out request is answered with: it wraps
+// context.DeadlineExceeded, which [web.StatusOf] maps to 503 Service Unavailable.
+var ErrTimeout = fmt.Errorf("middleware: request timed out: %w", context.DeadlineExceeded)
+
+// Timeout puts a deadline on each request's context. When the handler returns after the
+// deadline without having written anything, the client gets 503 Service Unavailable
+// (through the router's error handler in a Sinew router, with http.Error otherwise).
+//
+// The timeout is cooperative: the handler runs in the request's goroutine, as always, and
+// must honour its context: pass it (or the *web.Ctx) to database calls, HTTP clients and
+// anything else that blocks, and check ctx.Err() in long loops. A handler that ignores its
+// context runs to the end, and whatever it writes late is still sent. Timeout never runs
+// the handler in another goroutine the way http.TimeoutHandler does: the pooled web.Ctx
+// must not outlive the request, and a handler abandoned in the background keeps using it.
+// For a hard bound on slow clients, set the server's ReadTimeout and WriteTimeout too.
+func Timeout(cfg TimeoutConfig) web.Middleware {
+	d := cfg.Timeout
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	return func(next http.Handler) http.Handler {
+		if d < 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			r = r.WithContext(ctx)
+			c := web.CtxFrom(r)
+			var rec *recorder
+			if c != nil {
+				c.Request = r
+			} else {
+				rec = &recorder{w: w}
+				w = rec
+			}
+			next.ServeHTTP(w, r)
+			if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return
+			}
+			if (c != nil && c.Written()) || (rec != nil && rec.status != 0) {
+				return
+			}
+			if rec != nil {
+				w = rec.w
+			}
+			fail(w, r, ErrTimeout)
+		})
+	}
+}
