@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -21,10 +22,18 @@ type ctxKey struct{}
 
 // ctxStash is the context.Context put into the request when middleware runs, so that
 // [CtxFrom] finds the *Ctx and router values (see [Router.SetValue]) are visible through
-// r.Context(). It lives inside the pooled Ctx, so it costs no allocation.
+// r.Context(). It is allocated per request (next to the request copy WithContext makes
+// anyway) and never changed: contexts derived from it, such as [Ctx.Detach]'s, may outlive
+// the request, so it cannot live in the pooled Ctx.
 type ctxStash struct {
 	parent context.Context
 	c      *Ctx
+	router *Router
+}
+
+// withStash returns req with a context that finds c.
+func (c *Ctx) withStash(req *http.Request) *http.Request {
+	return req.WithContext(&ctxStash{parent: req.Context(), c: c, router: c.router})
 }
 
 func (s *ctxStash) Deadline() (time.Time, bool) { return s.parent.Deadline() }
@@ -37,7 +46,7 @@ func (s *ctxStash) Value(key any) any {
 	if v := s.parent.Value(key); v != nil {
 		return v
 	}
-	return s.c.router.value(key)
+	return s.router.value(key)
 }
 
 // Ctx is the per-request context handed to handlers: the request, the response writer, the
@@ -61,7 +70,7 @@ type Ctx struct {
 	route     *Route
 	params    []string
 	res       responseWriter
-	stash     ctxStash
+	formErr   error // the error of the first Form parse, reported again by later calls
 	query     url.Values
 	locals    map[string]any
 	requestID string
@@ -75,7 +84,6 @@ func (c *Ctx) reset(w http.ResponseWriter, r *http.Request) {
 	c.res.w = w
 	c.Request = r
 	c.Writer = &c.res
-	c.stash.c = c
 }
 
 func (c *Ctx) clear() {
@@ -83,7 +91,7 @@ func (c *Ctx) clear() {
 	c.route = nil
 	c.params = c.params[:0]
 	c.res = responseWriter{}
-	c.stash.parent = nil
+	c.formErr = nil
 	c.query = nil
 	c.locals = nil
 	c.requestID, c.clientIP = "", ""
@@ -207,10 +215,8 @@ func (c *Ctx) QueryValues() url.Values {
 // PATCH form, then the query string. Parse errors (a malformed or oversized body) are
 // reported by [Ctx.Form].
 func (c *Ctx) FormValue(name string) string {
-	if _, err := c.Form(); err != nil {
-		return ""
-	}
-	return c.Request.Form.Get(name)
+	form, _ := c.Form() // like net/http: what parsed is served, the error is Form's to report
+	return form.Get(name)
 }
 
 // Form parses the request's form (URL-encoded or multipart) and returns it, body values
@@ -218,12 +224,19 @@ func (c *Ctx) FormValue(name string) string {
 func (c *Ctx) Form() (url.Values, error) {
 	r := c.Request
 	if r.Form != nil {
-		return r.Form, nil
+		return r.Form, c.formErr
 	}
 	ct := r.Header.Get("Content-Type")
 	var err error
 	if strings.HasPrefix(ct, "multipart/form-data") {
 		err = r.ParseMultipartForm(c.router.cfg.MaxMultipartMemory)
+		if r.MultipartForm != nil {
+			// net/http appends multipart values after the query's; put the body's first.
+			for k, vs := range r.MultipartForm.Value {
+				query := r.Form[k][:len(r.Form[k])-len(vs)]
+				r.Form[k] = append(append(make([]string, 0, len(r.Form[k])), vs...), query...)
+			}
+		}
 	} else {
 		err = r.ParseForm()
 	}
@@ -231,7 +244,9 @@ func (c *Ctx) Form() (url.Values, error) {
 		if r.Form == nil {
 			r.Form = url.Values{}
 		}
-		return r.Form, bodyError(err)
+		// r.Form is set now, so later calls return early: remember the error for them.
+		c.formErr = bodyError(err)
+		return r.Form, c.formErr
 	}
 	return r.Form, nil
 }
@@ -250,7 +265,7 @@ func (c *Ctx) Cookie(name string) (string, error) {
 
 // SetCookie adds a Set-Cookie header. Cookies without an explicit SameSite get Lax.
 func (c *Ctx) SetCookie(ck *http.Cookie) {
-	if ck.SameSite == http.SameSiteDefaultMode {
+	if ck.SameSite == 0 || ck.SameSite == http.SameSiteDefaultMode { // both send no attribute
 		ck.SameSite = http.SameSiteLaxMode
 	}
 	http.SetCookie(c.Writer, ck)
@@ -288,11 +303,10 @@ func (c *Ctx) ClientIP() string {
 	if c.clientIP != "" {
 		return c.clientIP
 	}
-	host := c.Request.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
-		host = host[:i]
+	if host, _, err := net.SplitHostPort(c.Request.RemoteAddr); err == nil {
+		return host
 	}
-	return strings.Trim(host, "[]")
+	return strings.Trim(c.Request.RemoteAddr, "[]") // no port: "::1", "192.0.2.1", "[::1]"
 }
 
 // SetClientIP sets the client IP (used by the real IP middleware).

@@ -65,8 +65,7 @@ func (g *Group) HandleHTTP(pattern string, h http.Handler) *Route {
 	return g.handle(pattern, func(c *Ctx) error {
 		req := c.Request
 		if CtxFrom(req) != c { // not installed yet, or another router's Ctx (Mount)
-			c.stash.parent = req.Context()
-			req = req.WithContext(&c.stash)
+			req = c.withStash(req)
 		}
 		for i, name := range c.route.parsed.names {
 			if i < len(c.params) {

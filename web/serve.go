@@ -25,8 +25,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		chain = &h
 		r.chain.Store(chain)
 	}
-	c.stash.parent = req.Context()
-	req = req.WithContext(&c.stash)
+	req = c.withStash(req)
 	c.Request = req
 	(*chain).ServeHTTP(&c.res, req)
 }
@@ -94,8 +93,7 @@ func (r *Router) dispatch(c *Ctx) {
 		c.route = rt
 		if rt.chain != nil {
 			if CtxFrom(req) != c { // not installed yet, or another router's Ctx (Mount)
-				c.stash.parent = req.Context()
-				req = req.WithContext(&c.stash)
+				req = c.withStash(req)
 				c.Request = req
 			}
 			rt.chain.ServeHTTP(c.Writer, req)
