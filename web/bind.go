@@ -258,6 +258,11 @@ func newBindPlan(t reflect.Type) (*bindPlan, error) {
 			if !bindable(f.Type) {
 				return nil, fmt.Errorf("web: cannot bind %s.%s: type %s is not supported", t.Name(), f.Name, f.Type)
 			}
+			for i := 1; i < len(f.Index); i++ {
+				if e := t.FieldByIndex(f.Index[:i]); e.Type.Kind() == reflect.Pointer && !e.IsExported() {
+					return nil, fmt.Errorf("web: cannot bind %s.%s: it is reached through the embedded pointer %s of an unexported type, which Bind cannot allocate", t.Name(), f.Name, e.Type)
+				}
+			}
 			p.fields[src] = append(p.fields[src], bindField{name: name, index: f.Index, typ: f.Type})
 		}
 	}
@@ -291,15 +296,39 @@ func (p *bindPlan) bindSource(rv reflect.Value, src bindSrc, vals map[string][]s
 		if !ok || len(vs) == 0 {
 			continue
 		}
-		if err := setField(rv.FieldByIndex(f.index), vs); err != nil {
+		if err := setField(fieldByIndexAlloc(rv, f.index), vs); err != nil {
 			errs = append(errs, FieldError{Location: srcNames[src] + "." + f.name, Code: "type", Message: err.Error()})
 		}
 	}
 	return errs
 }
 
+// fieldByIndexAlloc is rv.FieldByIndex, allocating the nil embedded struct pointers on the
+// way (reflect.Value.FieldByIndex panics on them). newBindPlan refused the unexported ones.
+func fieldByIndexAlloc(rv reflect.Value, index []int) reflect.Value {
+	for i, x := range index {
+		if i > 0 && rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				rv.Set(reflect.New(rv.Type().Elem()))
+			}
+			rv = rv.Elem()
+		}
+		rv = rv.Field(x)
+	}
+	return rv
+}
+
 // setField converts vs into fv, which has a bindable type.
 func setField(fv reflect.Value, vs []string) error {
+	if fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Slice &&
+		!fv.Type().Implements(textUnmarshalerType) {
+		ptr := reflect.New(fv.Type().Elem()) // *[]T: bind the slice, then point to it
+		if err := setField(ptr.Elem(), vs); err != nil {
+			return err
+		}
+		fv.Set(ptr)
+		return nil
+	}
 	if fv.Kind() == reflect.Slice && !fv.Addr().Type().Implements(textUnmarshalerType) {
 		s := reflect.MakeSlice(fv.Type(), len(vs), len(vs))
 		for i, v := range vs {
