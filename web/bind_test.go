@@ -660,4 +660,3 @@ func TestBindPlanIsCachedPerRouter(t *testing.T) {
 		}
 	}
 }
-
