@@ -3,30 +3,24 @@ package sinew
 import (
 	"io"
 	"log/slog"
-	"net/http"
 
-	"github.com/sinewdev/sinew/web"
+	"github.com/sinewdev/sinew/web/middleware"
 )
 
-// installMiddleware installs the default global middleware.
+// installMiddleware installs the default global middleware, outermost first: request ID,
+// real IP, access log, security headers, body limit, request timeout and compression.
 func (a *App) installMiddleware() {
-	limit := a.cfg.MaxBodyBytes
-	a.Use(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > limit {
-				if c := web.CtxFrom(r); c != nil {
-					c.Fail(web.Errorf(http.StatusRequestEntityTooLarge, "request body larger than %d bytes", limit))
-					return
-				}
-			}
-			if r.Body != nil && r.Body != http.NoBody {
-				r.Body = http.MaxBytesReader(w, r.Body, limit)
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
+	a.Use(
+		middleware.RequestID(middleware.RequestIDConfig{}),
+		middleware.RealIP(middleware.RealIPConfig{TrustedProxies: a.cfg.TrustedProxies}),
+		middleware.AccessLog(middleware.AccessLogConfig{Logger: a.logger}),
+		middleware.SecureHeaders(middleware.SecureHeadersConfig{}),
+		middleware.BodyLimit(middleware.BodyLimitConfig{Limit: a.cfg.MaxBodyBytes}),
+		middleware.Timeout(middleware.TimeoutConfig{Timeout: a.cfg.RequestTimeout}),
+		middleware.Compress(middleware.CompressConfig{}),
+	)
 }
 
 func newPrettyHandler(w io.Writer, opts *slog.HandlerOptions) slog.Handler {
-	return slog.NewTextHandler(w, opts)
+	return middleware.NewDevHandler(w, middleware.DevHandlerConfig{Level: opts.Level})
 }
