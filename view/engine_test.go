@@ -324,14 +324,20 @@ func TestReload(t *testing.T) {
 		wantErr string
 	}{
 		{func() {}, "hello.html", "<main>Hello Ada</main>", ""},
-		{func() { write("hello.html", `{{template "layouts/base.html" .}}{{define "content"}}Bonjour {{.Name}}{{end}}`, -time.Minute) },
+		{func() {
+			write("hello.html", `{{template "layouts/base.html" .}}{{define "content"}}Bonjour {{.Name}}{{end}}`, -time.Minute)
+		},
 			"hello.html", "<main>Bonjour Ada</main>", ""},
 		{func() { write("layouts/base.html", `<div>{{block "content" .}}{{end}}</div>`, -time.Minute) },
 			"hello.html", "<div>Bonjour Ada</div>", ""},
-		{func() { write("hello.html", "{{template \"layouts/base.html\" .}}\n{{define \"content\"}}{{.Name | nosuch}}{{end}}", -time.Second) },
+		{func() {
+			write("hello.html", "{{template \"layouts/base.html\" .}}\n{{define \"content\"}}{{.Name | nosuch}}{{end}}", -time.Second)
+		},
 			"hello.html", "", `hello.html:2: function "nosuch" not defined`},
 		{func() {}, "hello.html", "", `hello.html:2: function "nosuch" not defined`},
-		{func() { write("hello.html", `{{template "layouts/base.html" .}}{{define "content"}}Hi {{.Name}}{{end}}`, 0) },
+		{func() {
+			write("hello.html", `{{template "layouts/base.html" .}}{{define "content"}}Hi {{.Name}}{{end}}`, 0)
+		},
 			"hello.html", "<div>Hi Ada</div>", ""},
 		{func() { write("new/page.html", `new {{.Name}}`, 0) }, "new/page.html", "new Ada", ""},
 		{func() {
