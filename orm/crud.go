@@ -1,0 +1,735 @@
+package orm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+	"unsafe"
+
+	"github.com/google/uuid"
+)
+
+// objectPlan finds the DB in ctx and the plan of model T.
+func objectPlan[T any](ctx context.Context, v *T, op string) (*DB, *plan, error) {
+	if v == nil {
+		return nil, nil, fmt.Errorf("orm: %s: nil %s", op, reflect.TypeFor[*T]())
+	}
+	db, _ := session(ctx)
+	if db == nil {
+		return nil, nil, ErrNoDB
+	}
+	p, err := db.planFor(reflect.TypeFor[T]())
+	return db, p, err
+}
+
+// Create inserts v. It sets CreatedAt and UpdatedAt when zero, assigns a version 7 UUID to a
+// zero UUID primary key, gives zero fields that declare default= their default, runs the
+// BeforeCreate, Validate and AfterCreate hooks, and stores the generated primary key in v.
+// A constraint violation is returned as a typed error (*UniqueViolation, ...).
+func Create[T any](ctx context.Context, v *T) error {
+	db, p, err := objectPlan(ctx, v, "Create")
+	if err != nil {
+		return err
+	}
+	base := unsafe.Pointer(v)
+	if err := db.prepareCreate(p.m, base); err != nil {
+		return err
+	}
+	m := p.m
+	return db.inTx(ctx, m.hooks&(hBeforeCreate|hAfterCreate) != 0, func(ctx context.Context) error {
+		if m.hooks&hBeforeCreate != 0 {
+			if err := any(v).(BeforeCreateHook).BeforeCreate(ctx); err != nil {
+				return err
+			}
+		}
+		if m.hooks&hValidate != 0 {
+			if err := any(v).(Validator).Validate(ctx); err != nil {
+				return err
+			}
+		}
+		_, st := session(ctx)
+		if err := db.insertOne(ctx, st, p, base); err != nil {
+			return err
+		}
+		if m.hooks&hAfterCreate != 0 {
+			return any(v).(AfterCreateHook).AfterCreate(ctx)
+		}
+		return nil
+	})
+}
+
+// prepareCreate fills the automatic values of a new row: timestamps, a UUID key, defaults.
+func (db *DB) prepareCreate(m *model, base unsafe.Pointer) error {
+	var now time.Time
+	if m.created != nil || m.updated != nil || m.hasDefNow() {
+		now = db.now().UTC().Truncate(time.Microsecond)
+	}
+	for _, c := range []*column{m.created, m.updated} {
+		if c != nil {
+			if t := (*time.Time)(c.fieldPtr(base)); t.IsZero() {
+				*t = now
+			}
+		}
+	}
+	if pk := m.pk; pk.f.Kind == KindUUID {
+		v := pk.value(base)
+		if v.IsZero() {
+			u, err := uuid.NewV7()
+			if err != nil {
+				return fmt.Errorf("orm: generating a UUID: %w", err)
+			}
+			if v.Kind() == reflect.Pointer {
+				v.Set(reflect.New(v.Type().Elem()))
+				v = v.Elem()
+			}
+			reflect.Copy(v, reflect.ValueOf(u[:]))
+		}
+	}
+	for _, c := range m.cols {
+		if !c.hasDef {
+			continue
+		}
+		v := c.value(base)
+		if !v.IsZero() {
+			continue
+		}
+		switch {
+		case c.defNow:
+			t := reflect.ValueOf(now)
+			if c.f.Kind == KindDate {
+				t = reflect.ValueOf(now.Truncate(24 * time.Hour))
+			}
+			if v.Kind() == reflect.Pointer {
+				p := reflect.New(v.Type().Elem())
+				p.Elem().Set(t)
+				v.Set(p)
+			} else if v.Type() == typeTime {
+				v.Set(t)
+			}
+		case c.def.IsValid():
+			if v.Kind() == reflect.Pointer && c.def.Type() == v.Type().Elem() {
+				p := reflect.New(v.Type().Elem())
+				p.Elem().Set(c.def)
+				v.Set(p)
+			} else if c.def.Type() == v.Type() {
+				if c.f.Kind == KindJSON {
+					// A fresh copy, so rows never share a map or slice.
+					nv := reflect.New(v.Type())
+					data, _ := json.Marshal(c.def.Interface())
+					_ = json.Unmarshal(data, nv.Interface())
+					v.Set(nv.Elem())
+				} else {
+					v.Set(c.def)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (m *model) hasDefNow() bool {
+	for _, c := range m.cols {
+		if c.defNow {
+			return true
+		}
+	}
+	return false
+}
+
+// pkIsZero reports whether the primary key of the row at base is unset.
+func (m *model) pkIsZero(base unsafe.Pointer) bool {
+	if m.pk.acc == aInt64 {
+		return *(*int64)(m.pk.fieldPtr(base)) == 0
+	}
+	return m.pk.value(base).IsZero()
+}
+
+// setPK stores a generated integer key.
+func (m *model) setPK(base unsafe.Pointer, id int64) {
+	if m.pk.acc == aInt64 {
+		*(*int64)(m.pk.fieldPtr(base)) = id
+		return
+	}
+	v := m.pk.value(base)
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(id)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(id))
+	}
+}
+
+// bindRow binds the given columns of the row at base, appending to args.
+func (db *DB) bindRow(args []any, cols []*column, base unsafe.Pointer) ([]any, error) {
+	for _, c := range cols {
+		v, err := db.bindValue(c, base)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, v)
+	}
+	return args, nil
+}
+
+// insertOne inserts the row at base and stores its generated key.
+func (db *DB) insertOne(ctx context.Context, st *txState, p *plan, base unsafe.Pointer) error {
+	m := p.m
+	auto := m.pk.f.AutoIncrement && m.pkIsZero(base)
+	cols, q := p.insCols, p.ins
+	if m.pk.f.AutoIncrement && !auto {
+		cols, q = p.allCols, p.insAll
+	}
+	args, err := db.bindRow(make([]any, 0, len(cols)), cols, base)
+	if err != nil {
+		return err
+	}
+	ex := db.executor(st, true)
+	if auto && db.feat.Returning {
+		rows, err := db.query(ctx, ex, m, q, args)
+		if err != nil {
+			return db.completeFK(ctx, ex, err, m, base, false)
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return db.completeFK(ctx, ex, db.translate(err, m), m, base, false)
+			}
+			return fmt.Errorf("orm: insert into %s returned no key", m.meta.Table)
+		}
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("orm: reading the key of %s: %w", m.meta.Name, err)
+		}
+		m.setPK(base, id)
+		return rows.Close()
+	}
+	res, err := db.execute(ctx, ex, m, q, args)
+	if err != nil {
+		return db.completeFK(ctx, ex, err, m, base, false)
+	}
+	if auto {
+		id, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("orm: reading the key of %s: %w", m.meta.Name, err)
+		}
+		m.setPK(base, id)
+	}
+	return nil
+}
+
+// Save updates the row of v (found by its primary key) with v's field values: all fields,
+// or only the named ones (Go or column names) when fields are given. UpdatedAt is set to
+// the current time. It runs the BeforeUpdate, Validate and AfterUpdate hooks, and returns
+// ErrNotFound when no row has v's key.
+func Save[T any](ctx context.Context, v *T, fields ...string) error {
+	db, p, err := objectPlan(ctx, v, "Save")
+	if err != nil {
+		return err
+	}
+	m := p.m
+	base := unsafe.Pointer(v)
+	if m.pkIsZero(base) {
+		return fmt.Errorf("orm: Save: %s has no primary key value (use Create for new rows)", m.meta.Name)
+	}
+	cols, q := p.updCols, p.upd
+	if len(fields) > 0 {
+		seen := map[*column]bool{}
+		cols = nil
+		for _, f := range fields {
+			c, err := m.field(f)
+			if err != nil {
+				return err
+			}
+			if c.f.PrimaryKey {
+				return m.fieldError(f, "the primary key cannot be saved; it identifies the row")
+			}
+			if !seen[c] {
+				seen[c] = true
+				cols = append(cols, c)
+			}
+		}
+		if m.updated != nil && !seen[m.updated] {
+			cols = append(cols, m.updated)
+		}
+		q = db.updateSQL(p, cols)
+	}
+	if m.updated != nil {
+		*(*time.Time)(m.updated.fieldPtr(base)) = db.now().UTC().Truncate(time.Microsecond)
+	}
+	return db.inTx(ctx, m.hooks&(hBeforeUpdate|hAfterUpdate) != 0, func(ctx context.Context) error {
+		if m.hooks&hBeforeUpdate != 0 {
+			if err := any(v).(BeforeUpdateHook).BeforeUpdate(ctx); err != nil {
+				return err
+			}
+		}
+		if m.hooks&hValidate != 0 {
+			if err := any(v).(Validator).Validate(ctx); err != nil {
+				return err
+			}
+		}
+		args, err := db.bindRow(make([]any, 0, len(cols)+1), cols, base)
+		if err != nil {
+			return err
+		}
+		pk, err := db.bindValue(m.pk, base)
+		if err != nil {
+			return err
+		}
+		args = append(args, pk)
+		_, st := session(ctx)
+		ex := db.executor(st, true)
+		res, err := db.execute(ctx, ex, m, q, args)
+		if err != nil {
+			return db.completeFK(ctx, ex, err, m, base, false)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("orm: Save %s: %w", m.meta.Name, err)
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		if m.hooks&hAfterUpdate != 0 {
+			return any(v).(AfterUpdateHook).AfterUpdate(ctx)
+		}
+		return nil
+	})
+}
+
+// Delete deletes the row of v (found by its primary key), running the BeforeDelete and
+// AfterDelete hooks. It returns ErrNotFound when no row has v's key, and a
+// *ForeignKeyViolation when other rows still reference it.
+func Delete[T any](ctx context.Context, v *T) error {
+	db, p, err := objectPlan(ctx, v, "Delete")
+	if err != nil {
+		return err
+	}
+	m := p.m
+	base := unsafe.Pointer(v)
+	return db.inTx(ctx, m.hooks&(hBeforeDelete|hAfterDelete) != 0, func(ctx context.Context) error {
+		if m.hooks&hBeforeDelete != 0 {
+			if err := any(v).(BeforeDeleteHook).BeforeDelete(ctx); err != nil {
+				return err
+			}
+		}
+		pk, err := db.bindValue(m.pk, base)
+		if err != nil {
+			return err
+		}
+		_, st := session(ctx)
+		ex := db.executor(st, true)
+		res, err := db.execute(ctx, ex, m, p.del, []any{pk})
+		if err != nil {
+			return db.completeFK(ctx, ex, err, m, base, true)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("orm: Delete %s: %w", m.meta.Name, err)
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		if m.hooks&hAfterDelete != 0 {
+			return any(v).(AfterDeleteHook).AfterDelete(ctx)
+		}
+		return nil
+	})
+}
+
+// maxBatchRows caps the rows of one multi-row INSERT, keeping statements a reasonable size.
+const maxBatchRows = 1000
+
+// CreateMany inserts rows with multi-row INSERT statements, as few as the database's
+// parameter limit allows, and stores the generated keys in the slice's elements. Automatic
+// values and hooks are handled per row as in Create. When more than one statement is
+// needed, or the model has hooks, all rows are inserted in one transaction (a savepoint
+// inside an open one): either every row is written or none is.
+//
+// Keys are read with RETURNING on PostgreSQL and SQLite; on MySQL they are derived from the
+// first generated id, which assumes auto_increment_increment = 1 (the default). Either all
+// rows have their integer key set, or none do.
+func CreateMany[T any](ctx context.Context, rows []T) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	db, p, err := objectPlan(ctx, &rows[0], "CreateMany")
+	if err != nil {
+		return err
+	}
+	m := p.m
+	bases := make([]unsafe.Pointer, len(rows))
+	for i := range rows {
+		bases[i] = unsafe.Pointer(&rows[i])
+		if err := db.prepareCreate(m, bases[i]); err != nil {
+			return err
+		}
+	}
+	cols := p.insCols
+	auto := m.pk.f.AutoIncrement
+	if auto {
+		zero := 0
+		for _, b := range bases {
+			if m.pkIsZero(b) {
+				zero++
+			}
+		}
+		switch zero {
+		case len(bases):
+		case 0:
+			auto, cols = false, p.allCols
+		default:
+			return fmt.Errorf("orm: CreateMany %s: %d of %d rows have an ID set; set all or none", m.meta.Name, len(bases)-zero, len(bases))
+		}
+	}
+	per := maxBatchRows
+	if len(cols) > 0 {
+		per = min(per, db.feat.MaxParams/len(cols))
+	} else {
+		per = 1
+	}
+	batches := (len(rows) + per - 1) / per
+	hooks := m.hooks&(hBeforeCreate|hAfterCreate) != 0
+	return db.inTx(ctx, batches > 1 || hooks, func(ctx context.Context) error {
+		for i := range rows {
+			if m.hooks&hBeforeCreate != 0 {
+				if err := any(&rows[i]).(BeforeCreateHook).BeforeCreate(ctx); err != nil {
+					return err
+				}
+			}
+			if m.hooks&hValidate != 0 {
+				if err := any(&rows[i]).(Validator).Validate(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		_, st := session(ctx)
+		for start := 0; start < len(bases); start += per {
+			end := min(start+per, len(bases))
+			if err := db.insertBatch(ctx, st, p, cols, auto, bases[start:end]); err != nil {
+				return err
+			}
+		}
+		if m.hooks&hAfterCreate != 0 {
+			for i := range rows {
+				if err := any(&rows[i]).(AfterCreateHook).AfterCreate(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// insertBatch inserts rows with one statement and stores their generated keys.
+func (db *DB) insertBatch(ctx context.Context, st *txState, p *plan, cols []*column, auto bool, bases []unsafe.Pointer) error {
+	m := p.m
+	if len(cols) == 0 {
+		for _, b := range bases {
+			if err := db.insertOne(ctx, st, p, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	q := db.insertSQL(p, cols, len(bases))
+	args := make([]any, 0, len(cols)*len(bases))
+	var err error
+	for _, b := range bases {
+		if args, err = db.bindRow(args, cols, b); err != nil {
+			return err
+		}
+	}
+	ex := db.executor(st, true)
+	fail := func(err error) error {
+		for _, b := range bases {
+			err = db.completeFK(ctx, ex, err, m, b, false)
+			if fk, ok := err.(*ForeignKeyViolation); !ok || len(fk.Columns) > 0 {
+				break
+			}
+		}
+		return err
+	}
+	if auto && db.feat.Returning {
+		rows, err := db.query(ctx, ex, m, q+" RETURNING "+p.pk, args)
+		if err != nil {
+			return fail(err)
+		}
+		defer rows.Close()
+		i := 0
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("orm: reading keys of %s: %w", m.meta.Name, err)
+			}
+			if i < len(bases) {
+				m.setPK(bases[i], id)
+			}
+			i++
+		}
+		if err := rows.Err(); err != nil {
+			return fail(db.translate(err, m))
+		}
+		if i != len(bases) {
+			return fmt.Errorf("orm: insert into %s returned %d keys for %d rows", m.meta.Table, i, len(bases))
+		}
+		return rows.Close()
+	}
+	res, err := db.execute(ctx, ex, m, q, args)
+	if err != nil {
+		return fail(err)
+	}
+	if auto {
+		first, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("orm: reading keys of %s: %w", m.meta.Name, err)
+		}
+		for i, b := range bases {
+			m.setPK(b, first+int64(i))
+		}
+	}
+	return nil
+}
+
+// Upsert inserts v, or, when a row with the same values in the conflict fields exists
+// (they must carry a unique constraint or be the primary key), updates that row's update
+// fields with v's values (every field but the key, the conflict fields and CreatedAt when
+// update is empty; UpdatedAt is always updated). v receives the row's primary key either
+// way. Validate runs; the create and update hooks do not, since which one happens is known
+// only to the database. On MySQL the conflict fields are implied by the table's unique keys.
+func Upsert[T any](ctx context.Context, v *T, conflict, update []string) error {
+	db, p, err := objectPlan(ctx, v, "Upsert")
+	if err != nil {
+		return err
+	}
+	m := p.m
+	if len(conflict) == 0 {
+		return errors.New("orm: Upsert needs the conflict fields (a unique key)")
+	}
+	var conflictCols, updateCols []*column
+	isConflict := map[*column]bool{}
+	for _, f := range conflict {
+		c, err := m.field(f)
+		if err != nil {
+			return err
+		}
+		conflictCols = append(conflictCols, c)
+		isConflict[c] = true
+	}
+	seen := map[*column]bool{}
+	for _, f := range update {
+		c, err := m.field(f)
+		if err != nil {
+			return err
+		}
+		if c.f.PrimaryKey {
+			return m.fieldError(f, "the primary key cannot be updated by Upsert")
+		}
+		seen[c] = true
+		updateCols = append(updateCols, c)
+	}
+	if len(update) == 0 {
+		for _, c := range p.updCols {
+			if !isConflict[c] {
+				updateCols = append(updateCols, c)
+				seen[c] = true
+			}
+		}
+	} else if m.updated != nil && !seen[m.updated] {
+		updateCols = append(updateCols, m.updated)
+	}
+	base := unsafe.Pointer(v)
+	if err := db.prepareCreate(m, base); err != nil {
+		return err
+	}
+	if m.hooks&hValidate != 0 {
+		if err := any(v).(Validator).Validate(ctx); err != nil {
+			return err
+		}
+	}
+	auto := m.pk.f.AutoIncrement && m.pkIsZero(base)
+	cols := p.insCols
+	if m.pk.f.AutoIncrement && !auto {
+		cols = p.allCols
+	}
+	quote := func(cs []*column) []string {
+		out := make([]string, len(cs))
+		for i, c := range cs {
+			out[i] = db.d.Quote(c.f.Column)
+		}
+		return out
+	}
+	q := db.insertSQL(p, cols, 1) + " " + db.d.UpsertClause(p.pk, quote(conflictCols), quote(updateCols))
+	args, err := db.bindRow(make([]any, 0, len(cols)), cols, base)
+	if err != nil {
+		return err
+	}
+	_, st := session(ctx)
+	ex := db.executor(st, true)
+	if db.feat.Returning {
+		rows, err := db.query(ctx, ex, m, q+" RETURNING "+p.pk, args)
+		if err != nil {
+			return db.completeFK(ctx, ex, err, m, base, false)
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return db.completeFK(ctx, ex, db.translate(err, m), m, base, false)
+			}
+			return fmt.Errorf("orm: upsert into %s returned no key", m.meta.Table)
+		}
+		sc := newScanner([]*column{m.pk}, 0)
+		sc.point(base)
+		if err := rows.Scan(sc.dest...); err != nil {
+			return fmt.Errorf("orm: reading the key of %s: %w", m.meta.Name, err)
+		}
+		return rows.Close()
+	}
+	res, err := db.execute(ctx, ex, m, q, args)
+	if err != nil {
+		return db.completeFK(ctx, ex, err, m, base, false)
+	}
+	if m.pk.f.AutoIncrement {
+		id, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("orm: reading the key of %s: %w", m.meta.Name, err)
+		}
+		if id != 0 {
+			m.setPK(base, id)
+		}
+	}
+	return nil
+}
+
+// m2m returns the plan of T and its many-to-many relation named relation, whose models must
+// be R.
+func m2m[T, R any](ctx context.Context, owner *T, relation string, op string) (*DB, *plan, *relField, error) {
+	db, p, err := objectPlan(ctx, owner, op)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rf := p.m.rel(relation)
+	if rf == nil || rf.rel.Kind != ManyToMany {
+		return nil, nil, nil, p.m.fieldError(relation, "not a many-to-many relation")
+	}
+	if rt := reflect.TypeFor[R](); rt != rf.elem {
+		return nil, nil, nil, fmt.Errorf("orm: %s: %s.%s holds %s, not %s", op, p.m.meta.Name, relation, rf.elem, rt)
+	}
+	return db, p, rf, nil
+}
+
+// Link adds pairs (owner, r) to the join table of owner's many-to-many relation for each
+// related r; pairs already linked are left as they are. Every row must have been created.
+//
+//	orm.Link(ctx, &post, "Tags", &golang, &databases)
+func Link[T, R any](ctx context.Context, owner *T, relation string, related ...*R) error {
+	db, p, rf, err := m2m[T, R](ctx, owner, relation, "Link")
+	if err != nil || len(related) == 0 {
+		return err
+	}
+	ownerKey, relKeys, err := db.linkKeys(p.m, rf, unsafe.Pointer(owner), related)
+	if err != nil {
+		return err
+	}
+	d := db.d
+	jt, jc, jr := d.Quote(rf.rel.JoinTable), d.Quote(rf.rel.JoinColumn), d.Quote(rf.rel.JoinRefColumn)
+	_, st := session(ctx)
+	per := db.feat.MaxParams / 2
+	return db.inTx(ctx, len(relKeys) > per, func(ctx context.Context) error {
+		_, st2 := session(ctx)
+		if st2 != nil {
+			st = st2
+		}
+		for start := 0; start < len(relKeys); start += per {
+			end := min(start+per, len(relKeys))
+			s := &sqlBuf{d: d}
+			s.str("INSERT INTO " + jt + " (" + jc + ", " + jr + ") VALUES ")
+			for i, k := range relKeys[start:end] {
+				if i > 0 {
+					s.str(", ")
+				}
+				s.str("(")
+				s.ph(ownerKey)
+				s.str(", ")
+				s.ph(k)
+				s.str(")")
+			}
+			s.str(" ")
+			s.str(d.InsertIgnoreClause([]string{jc, jr}))
+			if _, err := db.execute(ctx, db.executor(st, true), nil, s.String(), s.args); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Unlink removes the pairs (owner, r) from the join table of owner's many-to-many relation
+// for each related r. With no related rows it does nothing.
+func Unlink[T, R any](ctx context.Context, owner *T, relation string, related ...*R) error {
+	db, p, rf, err := m2m[T, R](ctx, owner, relation, "Unlink")
+	if err != nil || len(related) == 0 {
+		return err
+	}
+	ownerKey, relKeys, err := db.linkKeys(p.m, rf, unsafe.Pointer(owner), related)
+	if err != nil {
+		return err
+	}
+	d := db.d
+	_, st := session(ctx)
+	per := db.feat.MaxParams - 1
+	for start := 0; start < len(relKeys); start += per {
+		end := min(start+per, len(relKeys))
+		s := &sqlBuf{d: d}
+		s.str("DELETE FROM " + d.Quote(rf.rel.JoinTable) + " WHERE " + d.Quote(rf.rel.JoinColumn) + " = ")
+		s.ph(ownerKey)
+		s.str(" AND " + d.Quote(rf.rel.JoinRefColumn) + " IN (")
+		for i, k := range relKeys[start:end] {
+			if i > 0 {
+				s.str(", ")
+			}
+			s.ph(k)
+		}
+		s.str(")")
+		if _, err := db.execute(ctx, db.executor(st, true), nil, s.String(), s.args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) linkKeys(m *model, rf *relField, owner unsafe.Pointer, related any) (any, []any, error) {
+	if m.pkIsZero(owner) {
+		return nil, nil, fmt.Errorf("orm: %s has no primary key value: create it before linking", m.meta.Name)
+	}
+	ownerKey, err := db.bindValue(m.pk, owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	rv := reflect.ValueOf(related)
+	keys := make([]any, 0, rv.Len())
+	t := rf.target
+	for i := 0; i < rv.Len(); i++ {
+		e := rv.Index(i)
+		if e.IsNil() {
+			return nil, nil, fmt.Errorf("orm: nil %s to link", t.meta.Name)
+		}
+		b := e.UnsafePointer()
+		if t.pkIsZero(b) {
+			return nil, nil, fmt.Errorf("orm: %s has no primary key value: create it before linking", t.meta.Name)
+		}
+		k, err := db.bindValue(t.pk, b)
+		if err != nil {
+			return nil, nil, err
+		}
+		keys = append(keys, k)
+	}
+	return ownerKey, keys, nil
+}
+
+func (m *model) rel(name string) *relField {
+	for _, r := range m.rels {
+		if r.rel.Name == name {
+			return r
+		}
+	}
+	return nil
+}
