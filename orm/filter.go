@@ -83,7 +83,9 @@ type Ref struct{ name string }
 // F refers to a model field by Go name or column name, to build a condition.
 func F(field string) Ref { return Ref{name: field} }
 
-func (r Ref) cond(op lookupOp, v any) Cond { return Cond{kind: condLookup, field: r.name, op: op, value: v} }
+func (r Ref) cond(op lookupOp, v any) Cond {
+	return Cond{kind: condLookup, field: r.name, op: op, value: v}
+}
 
 // Eq matches rows whose field equals v (IS NULL when v is nil).
 func (r Ref) Eq(v any) Cond { return r.cond(opEq, v) }
