@@ -15,7 +15,7 @@ const renameKey = "renamed_from"
 
 // RenamedFrom parses the `orm` struct tag and returns the value of its renamed_from option,
 // "" when there is none. It follows the orm tag grammar: comma-separated options
-// key[=value], a value either bare or in single quotes ('' for a quote, commas allowed).
+// key[=value], a value either bare or in single quotes (” for a quote, commas allowed).
 // Other options are the orm package's business and are skipped. A malformed tag or
 // renamed_from value is an error.
 func RenamedFrom(tag reflect.StructTag) (string, error) {
