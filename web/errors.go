@@ -89,13 +89,18 @@ func StatusOf(err error) int {
 // the status text for server errors (their details are only logged).
 func clientMessage(err error, code int) string {
 	var he *HTTPError
-	if errors.As(err, &he) && he.Message != "" && code < 500 {
+	if errors.As(err, &he) && he.Message != "" && he.Code == code {
+		// Written for the client, whatever the status: Error(503, "down for maintenance").
 		return he.Message
 	}
-	if code < 500 {
+	if code < 500 && he == nil {
 		var sc interface{ StatusCode() int }
-		if errors.As(err, &sc) && he == nil {
-			return err.Error()
+		if errors.As(err, &sc) {
+			// Only the message of the error that carries the status: the wrappers around it
+			// ("INSERT INTO users ... failed: %w") are internal.
+			if e, ok := sc.(error); ok {
+				return e.Error()
+			}
 		}
 	}
 	if code == http.StatusRequestEntityTooLarge {
