@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
@@ -33,7 +34,8 @@ type StaticConfig struct {
 // It sends ETag (a content hash, computed once per file), Last-Modified when the file system
 // knows it, and Cache-Control, and honours Range, If-None-Match and If-Modified-Since. Names
 // that are not valid fs paths (.., empty or absolute segments, backslashes, NUL) answer 404:
-// no request can leave the root. Directories are never listed.
+// no request can leave the root. Directories are never listed: "/static/docs/" serves
+// docs/index.html, and "/static/docs" redirects there so the page's relative links work.
 func Static(fsys fs.FS, cfg StaticConfig) HandlerFunc {
 	if cfg.Index == "" {
 		cfg.Index = "index.html"
@@ -67,8 +69,12 @@ func (s *staticFiles) serve(c *Ctx) error {
 // serveFile serves name from fsys. With index set, a directory serves its index file.
 func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, index string, cache ...*staticFiles) error {
 	name = strings.TrimPrefix(name, "/")
+	// A directory is served (its index) only at its URL with a trailing slash, where the
+	// page's relative links resolve inside it; "docs/" names the directory "docs".
+	dirSlash := strings.HasSuffix(name, "/")
+	name = strings.TrimSuffix(name, "/")
 	if name == "" {
-		name = "."
+		name, dirSlash = ".", true
 	}
 	if strings.ContainsAny(name, "\\\x00") || !fs.ValidPath(name) {
 		return ErrNotFound
@@ -82,9 +88,22 @@ func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, index s
 	if err != nil {
 		return fileError(err)
 	}
+	if !st.IsDir() && dirSlash {
+		return ErrNotFound // "file.txt/"
+	}
 	if st.IsDir() {
 		if index == "" || index == "-" {
 			return ErrNotFound
+		}
+		if !dirSlash {
+			// Relative, so it holds under any prefix or Mount: "docs" → "./docs/".
+			target := "./" + url.PathEscape(path.Base(name)) + "/"
+			if q := r.URL.RawQuery; q != "" {
+				target += "?" + q
+			}
+			w.Header().Set("Location", target)
+			w.WriteHeader(http.StatusMovedPermanently)
+			return nil
 		}
 		f.Close()
 		name = path.Join(name, index)
