@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -19,6 +20,7 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/sinewdev/sinew/orm"
+	ormsqlite "github.com/sinewdev/sinew/orm/sqlite"
 )
 
 // Environment variables that make the server-backed suites run.
@@ -27,21 +29,32 @@ const (
 	envMySQL    = "SINEW_TEST_MYSQL_URL"
 )
 
-// testDialect implements orm.Dialect with the canonical column types of orm/dialect.go, so
-// that the migrations can be tested on their own.
-type testDialect string
+// testDialect stands in for the PostgreSQL and MySQL dialects of the orm package until
+// they exist: it takes the SQLite dialect for what the migrations do not use, and gives
+// the name, quoting, placeholders and canonical column types of orm/dialect.go.
+type testDialect struct {
+	orm.Dialect
+	name string
+}
 
-func (d testDialect) Name() string { return string(d) }
+func newTestDialect(name string) orm.Dialect {
+	if name == "sqlite" {
+		return ormsqlite.Dialect()
+	}
+	return testDialect{Dialect: ormsqlite.Dialect(), name: name}
+}
+
+func (d testDialect) Name() string { return d.name }
 
 func (d testDialect) Quote(s string) string {
-	if d == "mysql" {
-		return "`" + s + "`"
+	if d.name == "mysql" {
+		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
 	}
-	return `"` + s + `"`
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 func (d testDialect) Placeholder(n int) string {
-	if d == "postgres" {
+	if d.name == "postgres" {
 		return "$" + strconv.Itoa(n)
 	}
 	return "?"
@@ -49,7 +62,7 @@ func (d testDialect) Placeholder(n int) string {
 
 func (d testDialect) ColumnType(f *orm.Field) string {
 	pick := func(sqlite, pg, my string) string {
-		switch d {
+		switch d.name {
 		case "sqlite":
 			return sqlite
 		case "postgres":
@@ -141,7 +154,7 @@ func randomName(t testing.TB) string {
 func newTestDB(t testing.TB, dialect string) *testDB {
 	t.Helper()
 	ctx := context.Background()
-	tdb := &testDB{name: dialect, dialect: testDialect(dialect)}
+	tdb := &testDB{name: dialect, dialect: newTestDialect(dialect)}
 	switch dialect {
 	case "sqlite":
 		path := filepath.Join(t.TempDir(), "test.db")

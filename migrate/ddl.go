@@ -24,6 +24,9 @@ type step struct {
 	// covered marks an early statement of a RunSQL whose Down (the undo of its last
 	// statement) undoes it: it needs no undo of its own once the operation completed.
 	covered bool
+	// script marks the statements of a RunSQL, which MySQL runs in a transaction of their
+	// own so that a failure rolls back their data changes.
+	script bool
 }
 
 // planner turns operations into SQL for one database with atlas's dialect planners.
@@ -350,7 +353,7 @@ func (p *planner) sqlSteps(r RunSQL) ([]step, error) {
 	for i, s := range up {
 		// Only a completed RunSQL can be undone, by its Down: the earlier statements are
 		// covered by the last one's undo.
-		steps[i] = step{sql: s, covered: undoable && i < len(up)-1}
+		steps[i] = step{sql: s, covered: undoable && i < len(up)-1, script: true}
 	}
 	if len(steps) > 0 {
 		steps[len(steps)-1].undo = down

@@ -122,7 +122,9 @@ func (s *session) runSQLite(ctx context.Context, name string, ops []Operation, s
 
 // runMySQL runs the statements one by one: MySQL and MariaDB commit every DDL statement at
 // once, so a failure is answered by running the inverse of the statements already run, in
-// reverse order, before the history is touched.
+// reverse order, before the history is touched. The statements of a RunSQL run in a
+// transaction of their own, so that a failure among them rolls back their data changes
+// (DDL inside a RunSQL still commits at once: keep such scripts to one statement).
 func (s *session) runMySQL(ctx context.Context, name string, ops []Operation, steps []step, record func(execQuerier) error, up bool) (bool, error) {
 	done, err := s.m.isApplied(ctx, s.conn, name)
 	if err != nil {
@@ -131,11 +133,33 @@ func (s *session) runMySQL(ctx context.Context, name string, ops []Operation, st
 	if done == up {
 		return false, nil
 	}
+	inTx, txStart := false, 0
+	fail := func(i int, err error) (bool, error) {
+		e := execError(name, ops, steps[min(i, len(steps)-1)], err)
+		ran := i
+		if inTx {
+			if _, rerr := s.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr == nil {
+				ran = txStart // the script's statements were rolled back
+			}
+		}
+		e.UndoErr = s.undo(ctx, steps, ran)
+		return false, e
+	}
 	for i, st := range steps {
+		if st.script && !inTx {
+			if _, err := s.conn.ExecContext(ctx, "START TRANSACTION"); err != nil {
+				return fail(i, err)
+			}
+			inTx, txStart = true, i
+		}
 		if _, err := s.conn.ExecContext(ctx, st.sql); err != nil {
-			e := execError(name, ops, st, err)
-			e.UndoErr = s.undo(ctx, steps, i)
-			return false, e
+			return fail(i, err)
+		}
+		if inTx && (i+1 == len(steps) || steps[i+1].op != st.op) {
+			if _, err := s.conn.ExecContext(ctx, "COMMIT"); err != nil {
+				return fail(i, err)
+			}
+			inTx = false
 		}
 	}
 	if err := record(s.conn); err != nil {
