@@ -2,7 +2,7 @@
 # Runs the router benchmarks, summarises them with benchstat and writes the
 # "## Router" section of docs/benchmarks.md (other sections are kept).
 #
-#   bench/router/run.sh                  # the full suite, 6 runs each (about 15 minutes)
+#   bench/router/run.sh                  # the full suite, 6 rounds (about 15 minutes)
 #   COUNT=3 BENCHTIME=0.2s bench/router/run.sh   # a quicker, noisier pass
 #   BENCH='GitHub' bench/router/run.sh   # a subset (a regexp for go test -bench)
 #   PROFILETIME=5s                       # how long to profile BenchmarkGitHubAll_Sinew (default 3s)
@@ -42,9 +42,22 @@ quote() {
 	echo "${out[*]}"
 }
 
-cmd=(go test -run '^$' -bench "$bench" -benchmem -count "$count" -benchtime "$benchtime" -timeout 0 .)
-echo "+ (cd bench/router && $(quote "${cmd[@]}"))" >&2
-"${cmd[@]}" | tee "$results/raw.txt"
+# The test binary is built once and runs the whole suite COUNT times, one run
+# of each benchmark per round, rather than go test -count, which repeats each
+# benchmark back to back: on a shared machine, load that comes and goes then
+# spreads over all routers instead of landing on a few of them.
+go test -c -o "$results/router.test" .
+run=(results/router.test -test.run '^$' -test.bench "$bench" -test.benchmem -test.benchtime "$benchtime" -test.timeout 0)
+command="cd bench/router && go test -c -o results/router.test . && for i in \$(seq $count); do $(quote "${run[@]}"); done"
+echo "+ $command" >&2
+load_start=$(cut -d' ' -f1 /proc/loadavg)
+: >"$results/raw.txt"
+for ((i = 1; i <= count; i++)); do
+	echo "round $i of $count" >&2
+	"${run[@]}" | tee -a "$results/raw.txt"
+done
+
+load_end=$(cut -d' ' -f1 /proc/loadavg)
 
 # BenchmarkGitHubAll_Sinew-2 → BenchmarkGitHubAll/router=Sinew-2, so that
 # benchstat can put the routers in columns (-col /router).
@@ -56,11 +69,10 @@ go tool benchstat -col /router -format csv "$results/pivot.txt" >"$results/bench
 # Where Sinew's router spends its time on the GitHub set.
 profile=()
 if grep -q '^BenchmarkGitHubAll_Sinew' "$results/raw.txt"; then
-	go test -run '^$' -bench '^BenchmarkGitHubAll_Sinew$' -benchtime "${PROFILETIME:-3s}" \
-		-cpuprofile "$results/sinew-githuball.pprof" -o "$results/router.test" . >/dev/null
+	results/router.test -test.run '^$' -test.bench '^BenchmarkGitHubAll_Sinew$' \
+		-test.benchtime "${PROFILETIME:-3s}" -test.cpuprofile "$results/sinew-githuball.pprof" >/dev/null
 	go tool pprof -top -nodecount 25 "$results/router.test" "$results/sinew-githuball.pprof" \
 		2>/dev/null | sed -n '/^Showing\|^ *flat/,$p' >"$results/sinew-githuball.top.txt"
-	rm -f "$results/router.test"
 	profile=(-profile "$results/sinew-githuball.top.txt")
 fi
 
@@ -71,5 +83,7 @@ go run ./cmd/benchdoc \
 	-doc "$doc" \
 	-date "$(date -u +%F)" -cpu "${cpu:-unknown}" -nproc "$(nproc)" -go "$(go version)" \
 	-benchstat "benchstat from $bsv (go tool benchstat -col /router)" \
-	-command "cd bench/router && $(quote "${cmd[@]}")" -count "$count"
+	-command "$command" -count "$count" \
+	-load "1-minute load average $load_start at the start, $load_end at the end"
+rm -f "$results/router.test"
 echo "wrote the Router section of $doc" >&2

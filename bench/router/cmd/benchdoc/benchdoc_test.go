@@ -122,6 +122,7 @@ func fixtureReport(t *testing.T) *Report {
 			Benchstat: "golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da",
 			Command:   "cd bench/router && go test -run '^$' -bench . -benchmem -count 6 .",
 			Count:     6,
+			Load:      "1-minute load average 0.31 at the start, 1.02 at the end",
 		},
 		Peers:     "httprouter v1.3.0, gin v1.12.0, echo v4.16.0, chi v5.5.0 and ServeMux (go1.26.8)",
 		Base:      "Sinew",

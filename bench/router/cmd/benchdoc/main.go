@@ -36,6 +36,7 @@ func run(args []string) error {
 	fl.StringVar(&env.Benchstat, "benchstat", "", "benchstat module and version")
 	fl.StringVar(&env.Command, "command", "", "the exact benchmark command")
 	fl.IntVar(&env.Count, "count", 0, "runs per benchmark")
+	fl.StringVar(&env.Load, "load", "", "load averages seen during the run")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}

@@ -21,7 +21,8 @@ type Env struct {
 	GoVersion string // output of go version
 	Benchstat string // benchstat's module and version
 	Command   string // the exact command that produced the numbers
-	Count     int    // runs per benchmark (go test -count)
+	Count     int    // runs per benchmark
+	Load      string // load averages seen during the run, or ""
 }
 
 // Report is everything the section shows.
@@ -121,6 +122,9 @@ func Render(r *Report) string {
 	p("Each value is benchstat's median of %d runs; ± is its 95%% confidence interval.\n\n", r.Env.Count)
 
 	p("- **Machine:** %s CPUs (`nproc`), %s (`/proc/cpuinfo`), %s.\n", r.Env.NProc, r.Env.CPU, r.Env.GoVersion)
+	if r.Env.Load != "" {
+		p("- **Load:** %s (the machine is shared; a high load means noisy numbers).\n", r.Env.Load)
+	}
 	p("- **benchstat:** %s.\n", r.Env.Benchstat)
 	p("- **Command:** `%s`\n\n", r.Env.Command)
 
