@@ -113,11 +113,12 @@ func (g *Group) OPTIONS(path string, h HandlerFunc) *Route {
 	return g.handle(http.MethodOptions+" "+path, h, handlerName(h))
 }
 
-// Use appends middleware to the group. It must be called before the group's first route:
-// middleware added later would silently miss the earlier routes, so that panics.
+// Use appends middleware to the group. It must be called before the group's first route and
+// before groups are derived from it with Group or With: middleware added later would
+// silently miss those routes and groups, so that panics.
 func (g *Group) Use(mw ...Middleware) {
 	if g.hasRoute != nil && *g.hasRoute {
-		panic(fmt.Sprintf("web: Use on group %q after routes were registered on it; call Use first", g.prefix))
+		panic(fmt.Sprintf("web: Use on group %q after routes or sub-groups were made from it; call Use first", g.prefix))
 	}
 	g.mw = append(g.mw, mw...)
 }
@@ -126,6 +127,9 @@ func (g *Group) Use(mw ...Middleware) {
 //
 //	g.With(requireLogin).GET("/me", me)
 func (g *Group) With(mw ...Middleware) *Group {
+	if g.hasRoute != nil {
+		*g.hasRoute = true // the new group copies g.mw: a later g.Use would miss it
+	}
 	all := make([]Middleware, 0, len(g.mw)+len(mw))
 	all = append(append(all, g.mw...), mw...)
 	return &Group{r: g.r, prefix: g.prefix, mw: all, hasRoute: new(bool)}

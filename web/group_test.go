@@ -109,6 +109,23 @@ func TestGroupUseAfterRoutesPanics(t *testing.T) {
 	r.Use(func(h http.Handler) http.Handler { return h })
 }
 
+func TestGroupUseAfterSubGroupPanics(t *testing.T) {
+	t.Parallel()
+	mw := func(h http.Handler) http.Handler { return h }
+	r := web.NewRouter(web.Config{})
+	api := r.Group("/api")
+	api.Use(mw) // before anything was derived: fine
+	v1 := api.Group("/v1")
+	v1.Use(mw) // v1 has no routes or sub-groups yet: fine
+	// api.Use now would silently miss v1 (which copied api's middleware): it panics.
+	if msg := panicMessage(t, func() { api.Use(mw) }); !strings.Contains(msg, `"/api"`) {
+		t.Errorf("panic %q", msg)
+	}
+	w := r.Group("/w")
+	w.With(mw)
+	panicMessage(t, func() { w.Use(mw) })
+}
+
 func TestBadGroupPrefixPanics(t *testing.T) {
 	t.Parallel()
 	r := web.NewRouter(web.Config{})
