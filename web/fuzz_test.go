@@ -2,11 +2,13 @@ package web
 
 import (
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -483,4 +485,55 @@ func validHeaderValue(s string) bool {
 		}
 	}
 	return true
+}
+
+// TestRouteOrderIndependence registers fuzzRoutes in many orders and checks every router
+// against the reference matcher on paths built from the routes themselves.
+func TestRouteOrderIndependence(t *testing.T) {
+	t.Parallel()
+	var routes []parsedPattern
+	for _, p := range fuzzRoutes {
+		pp, err := parsePattern(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		routes = append(routes, pp)
+	}
+	// Probe paths: every route with every value from a small alphabet in its wildcards.
+	values := []string{"v", "new", "b", "x", "latest", "y", "z", "meta", "c", "a/b", "", "bc"}
+	var probes []string
+	for _, pp := range routes {
+		for _, v := range values {
+			vals := make([]string, len(pp.names))
+			for i := range vals {
+				vals[i] = v
+			}
+			probes = append(probes, substitute(pp, vals), substitute(pp, vals)+"/", substitute(pp, vals)+"/x")
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for perm := range 40 {
+		order := slices.Clone(fuzzRoutes)
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		r := NewRouter(Config{})
+		for _, p := range order {
+			r.GET(p, func(c *Ctx) error { return nil })
+		}
+		for _, p := range probes {
+			var ps []string
+			rt := r.lookup(http.MethodGet, p, &ps)
+			want, wantVals := refMatch(routes, p)
+			got := ""
+			if rt != nil {
+				got = rt.Pattern
+			}
+			wantPattern := ""
+			if want >= 0 {
+				wantPattern = fuzzRoutes[want]
+			}
+			if got != wantPattern || !slices.Equal(ps, wantVals) && !(len(ps) == 0 && len(wantVals) == 0) {
+				t.Fatalf("order %d %q: %q matched %q %q, reference %q %q", perm, order, p, got, ps, wantPattern, wantVals)
+			}
+		}
+	}
 }
