@@ -188,6 +188,8 @@ func (a *Aggregation[T, R]) All() ([]R, error) {
 		case t.distinct:
 			s.str("DISTINCT ")
 			s.str(d.Quote(t.col.f.Column))
+		case t.fn == "MIN" || t.fn == "MAX":
+			s.str(db.orderExpr(t.col))
 		default:
 			s.str(d.Quote(t.col.f.Column))
 		}

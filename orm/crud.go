@@ -557,7 +557,11 @@ func Upsert[T any](ctx context.Context, v *T, conflict, update []string) error {
 		}
 		return out
 	}
-	q := db.insertSQL(p, cols, 1) + " " + db.d.UpsertClause(p.pk, quote(conflictCols), quote(updateCols))
+	autoPK := ""
+	if m.pk.f.AutoIncrement {
+		autoPK = p.pk
+	}
+	q := db.insertSQL(p, cols, 1) + " " + db.d.UpsertClause(autoPK, quote(conflictCols), quote(updateCols))
 	args, err := db.bindRow(make([]any, 0, len(cols)), cols, base)
 	if err != nil {
 		return err

@@ -50,8 +50,9 @@ type Dialect interface {
 	TranslateError(err error) error
 	// UpsertClause returns what follows the VALUES list of an INSERT to turn it into an
 	// upsert: on a conflict over the conflict columns, update the update columns with the
-	// proposed values. pk is the primary key column, so that the statement still reports the
-	// row's key. All names are quoted already.
+	// proposed values. pk is the primary key column when it is an AutoIncrement integer ("" for
+	// other keys), so that the statement can still report the row's key. All names are quoted
+	// already.
 	UpsertClause(pk string, conflict, update []string) string
 	// InsertIgnoreClause returns what follows the VALUES list of an INSERT so that rows
 	// duplicating an existing key are skipped (used to link many-to-many pairs).
@@ -76,6 +77,9 @@ type Features struct {
 	// DateText: DATE values are bound as "2006-01-02" strings (SQLite, where dates are text
 	// and must compare as text).
 	DateText bool
+	// DecimalText: decimals are stored as text (SQLite), so comparisons and ordering cast
+	// them to numbers.
+	DecimalText bool
 	// NoLimit is written before OFFSET when a query has an offset and no limit ("LIMIT -1"
 	// on SQLite, "LIMIT 18446744073709551615" on MySQL, "" on PostgreSQL).
 	NoLimit string

@@ -20,6 +20,7 @@ type Cond struct {
 	field string
 	op    lookupOp
 	opErr string // an unknown lookup name, reported when applied
+	badOp bool   // opErr is set (it may be empty: "title__")
 	value any
 	sql   string
 	args  []any
@@ -140,20 +141,20 @@ func (r Ref) IEndsWith(s string) Cond { return r.cond(opIEndsWith, s) }
 // The field and lookup are checked when the condition is applied; both may come from user
 // input.
 func Lookup(expr string, value any) Cond {
-	field, op, bad := splitLookup(expr)
-	return Cond{kind: condLookup, field: field, op: op, opErr: bad, value: value}
+	field, op, bad, isBad := splitLookup(expr)
+	return Cond{kind: condLookup, field: field, op: op, opErr: bad, badOp: isBad, value: value}
 }
 
-func splitLookup(expr string) (field string, op lookupOp, bad string) {
+func splitLookup(expr string) (field string, op lookupOp, bad string, isBad bool) {
 	i := strings.LastIndex(expr, "__")
 	if i < 0 {
-		return expr, opEq, ""
+		return expr, opEq, "", false
 	}
 	o, ok := lookupByName(expr[i+2:])
 	if !ok {
-		return expr[:i], opEq, expr[i+2:]
+		return expr[:i], opEq, expr[i+2:], true
 	}
-	return expr[:i], o, ""
+	return expr[:i], o, "", false
 }
 
 // And matches rows matching every condition (all rows when there are none).
@@ -231,7 +232,7 @@ func (db *DB) compile(m *model, c Cond) (node, error) {
 	if err != nil {
 		return node{}, err
 	}
-	if c.opErr != "" {
+	if c.badOp {
 		reason := fmt.Sprintf("unknown lookup %q", c.opErr)
 		if s := closest(c.opErr, lookupNames()); s != "" {
 			reason += fmt.Sprintf(" (did you mean %q?)", s)
@@ -599,8 +600,12 @@ func (db *DB) cond(s *sqlBuf, n *node) error {
 			}
 			return nil
 		}
+		if n.op >= opLt {
+			db.compare(s, n.col, [...]string{" = ", " <> ", " < ", " <= ", " > ", " >= "}[n.op], n.value)
+			return nil
+		}
 		s.str(col)
-		s.str([...]string{" = ", " <> ", " < ", " <= ", " > ", " >= "}[n.op])
+		s.str([...]string{" = ", " <> "}[n.op])
 		s.ph(n.value)
 	case opIn, opNotIn:
 		vals := n.value.([]any)
@@ -654,4 +659,27 @@ func (db *DB) cond(s *sqlBuf, n *node) error {
 		s.str(cond)
 	}
 	return nil
+}
+
+// orderExpr is the expression a column is compared and ordered by: the column, or, for a
+// decimal stored as text, its numeric value.
+func (db *DB) orderExpr(c *column) string {
+	col := db.d.Quote(c.f.Column)
+	if db.feat.DecimalText && c.f.Kind == KindDecimal {
+		return "CAST(" + col + " AS REAL)"
+	}
+	return col
+}
+
+// compare writes "column op value" with orderExpr semantics.
+func (db *DB) compare(s *sqlBuf, c *column, op string, v any) {
+	s.str(db.orderExpr(c))
+	s.str(op)
+	if db.feat.DecimalText && c.f.Kind == KindDecimal {
+		s.str("CAST(")
+		s.ph(v)
+		s.str(" AS REAL)")
+		return
+	}
+	s.ph(v)
 }

@@ -413,7 +413,7 @@ func (q *Query[T]) tail(s *sqlBuf, sel bool) error {
 		} else {
 			s.str(", ")
 		}
-		s.str(db.d.Quote(o.col.f.Column))
+		s.str(db.orderExpr(o.col))
 		if o.desc {
 			s.str(" DESC")
 		}
@@ -472,18 +472,14 @@ func (q *Query[T]) keyset(s *sqlBuf) error {
 		}
 		s.str("(")
 		for j := 0; j < i; j++ {
-			s.str(q.db.d.Quote(order[j].col.f.Column))
-			s.str(" = ")
-			s.ph(vals[j])
+			q.db.compare(s, order[j].col, " = ", vals[j])
 			s.str(" AND ")
 		}
-		s.str(q.db.d.Quote(o.col.f.Column))
+		op := " > "
 		if o.desc {
-			s.str(" < ")
-		} else {
-			s.str(" > ")
+			op = " < "
 		}
-		s.ph(vals[i])
+		q.db.compare(s, o.col, op, vals[i])
 		s.str(")")
 	}
 	s.str(")")

@@ -51,6 +51,7 @@ func (dialect) Features() orm.Features {
 		ForUpdate:   false,
 		MaxParams:   32766,
 		DateText:    true,
+		DecimalText: true,
 		NoLimit:     "LIMIT -1",
 		EmptyInsert: "DEFAULT VALUES",
 	}
