@@ -53,7 +53,8 @@ type Config struct {
 	// Now returns the current time for the timeago helper. Default: time.Now.
 	Now func() time.Time
 	// MaxMarkdownBytes is the largest text the markdown helper renders; longer text is a
-	// rendering error. Default: 1 MiB.
+	// rendering error (validate lengths in forms, before storing). Markdown parsing is not
+	// linear on hostile input, so keep it modest. Default: 128 KiB.
 	MaxMarkdownBytes int
 }
 
@@ -105,7 +106,7 @@ func New(fsys fs.FS, cfg Config) (*Engine, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.MaxMarkdownBytes <= 0 {
-		cfg.MaxMarkdownBytes = 1 << 20
+		cfg.MaxMarkdownBytes = 128 << 10
 	}
 	e := &Engine{fsys: fsys, cfg: cfg, md: newMarkdown()}
 	funcs, err := e.funcMap()

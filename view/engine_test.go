@@ -318,36 +318,34 @@ func TestReload(t *testing.T) {
 	prod := newEngine(t, os.DirFS(dir), Config{})
 
 	steps := []struct {
-		do      func()
-		name    string
+		write   map[string]string // files to write, with a newer modification time
+		remove  string            // a file to delete
+		name    string            // the template then rendered
 		want    string
 		wantErr string
 	}{
-		{func() {}, "hello.html", "<main>Hello Ada</main>", ""},
-		{func() {
-			write("hello.html", `{{template "layouts/base.html" .}}{{define "content"}}Bonjour {{.Name}}{{end}}`, -time.Minute)
-		},
-			"hello.html", "<main>Bonjour Ada</main>", ""},
-		{func() { write("layouts/base.html", `<div>{{block "content" .}}{{end}}</div>`, -time.Minute) },
-			"hello.html", "<div>Bonjour Ada</div>", ""},
-		{func() {
-			write("hello.html", "{{template \"layouts/base.html\" .}}\n{{define \"content\"}}{{.Name | nosuch}}{{end}}", -time.Second)
-		},
-			"hello.html", "", `hello.html:2: function "nosuch" not defined`},
-		{func() {}, "hello.html", "", `hello.html:2: function "nosuch" not defined`},
-		{func() {
-			write("hello.html", `{{template "layouts/base.html" .}}{{define "content"}}Hi {{.Name}}{{end}}`, 0)
-		},
-			"hello.html", "<div>Hi Ada</div>", ""},
-		{func() { write("new/page.html", `new {{.Name}}`, 0) }, "new/page.html", "new Ada", ""},
-		{func() {
-			if err := os.Remove(filepath.Join(dir, "new/page.html")); err != nil {
-				t.Fatal(err)
-			}
-		}, "new/page.html", "", "no such template"},
+		{name: "hello.html", want: "<main>Hello Ada</main>"},
+		{write: map[string]string{"hello.html": `{{template "layouts/base.html" .}}{{define "content"}}Bonjour {{.Name}}{{end}}`},
+			name: "hello.html", want: "<main>Bonjour Ada</main>"},
+		{write: map[string]string{"layouts/base.html": `<div>{{block "content" .}}{{end}}</div>`},
+			name: "hello.html", want: "<div>Bonjour Ada</div>"},
+		{write: map[string]string{"hello.html": "{{template \"layouts/base.html\" .}}\n{{define \"content\"}}{{.Name | nosuch}}{{end}}"},
+			name: "hello.html", wantErr: `hello.html:2: function "nosuch" not defined`},
+		{name: "hello.html", wantErr: `hello.html:2: function "nosuch" not defined`},
+		{write: map[string]string{"hello.html": `{{template "layouts/base.html" .}}{{define "content"}}Hi {{.Name}}{{end}}`},
+			name: "hello.html", want: "<div>Hi Ada</div>"},
+		{write: map[string]string{"new/page.html": `new {{.Name}}`}, name: "new/page.html", want: "new Ada"},
+		{remove: "new/page.html", name: "new/page.html", wantErr: "no such template"},
 	}
 	for i, st := range steps {
-		st.do()
+		for name, text := range st.write {
+			write(name, text, time.Duration(i-len(steps))*time.Second)
+		}
+		if st.remove != "" {
+			if err := os.Remove(filepath.Join(dir, st.remove)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		got, err := render(dev, st.name)
 		switch {
 		case st.wantErr != "" && (err == nil || !strings.Contains(err.Error(), st.wantErr)):

@@ -18,7 +18,8 @@ import (
 // GitHub's tables, strikethrough, autolinks and task lists. It is safe for untrusted text:
 // goldmark's HTML renderer is left in its safe mode, where raw HTML is dropped (replaced by
 // a comment) and text is escaped, and [linkPolicy] keeps only links and images whose URLs
-// are relative or use an allowed scheme.
+// are relative or use an allowed scheme. Text that would take the parser superlinear time
+// (see [pathological]) is shown escaped instead.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
@@ -34,6 +35,12 @@ func (e *Engine) markdown(src any) (template.HTML, error) {
 	}
 	var b bytes.Buffer
 	b.Grow(len(s) + len(s)/4)
+	if pathological(s) {
+		b.WriteString("<p>")
+		template.HTMLEscape(&b, []byte(s))
+		b.WriteString("</p>\n")
+		return template.HTML(b.String()), nil
+	}
 	if err := e.md.Convert([]byte(s), &b); err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
@@ -111,4 +118,71 @@ func allowedURL(raw string, image bool) bool {
 		return !image
 	}
 	return false
+}
+
+// Limits past which markdown is shown as escaped text instead of parsed: goldmark, like
+// most markdown parsers, takes quadratic time on deeply nested containers ("> > > …",
+// "- - - …") and on runs of unclosed links ("[a]([a]([a](…"), which would let one stored
+// comment of a few hundred kilobytes hold a CPU for minutes; thousands of link reference
+// definitions are slow too. No real text comes near these limits.
+const (
+	maxMarkdownNesting = 32  // block quotes and list items opened on one line
+	maxBracketsInAWord = 128 // '[' in one run of text without white space
+	maxLinkDefinitions = 512 // lines that look like link reference definitions
+)
+
+// pathological reports whether s is markdown that would take goldmark superlinear time.
+func pathological(s string) bool {
+	defs := 0
+	for line := range strings.Lines(s) {
+		if t := strings.TrimLeft(line, " \t>"); strings.HasPrefix(t, "[") && strings.Contains(t, "]:") {
+			if defs++; defs > maxLinkDefinitions {
+				return true
+			}
+		}
+		if containerDepth(line) > maxMarkdownNesting {
+			return true
+		}
+		for _, word := range strings.Fields(line) {
+			if len(word) > maxBracketsInAWord && strings.Count(word, "[") > maxBracketsInAWord {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containerDepth counts the block quote and list markers that open a line.
+func containerDepth(line string) int {
+	depth := 0
+	i := 0
+	for {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i >= len(line) {
+			return depth
+		}
+		switch c := line[i]; {
+		case c == '>':
+			i++
+		case c == '-' || c == '*' || c == '+':
+			if i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\t' {
+				return depth
+			}
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j >= len(line) || (line[j] != '.' && line[j] != ')') {
+				return depth
+			}
+			i = j + 1
+		default:
+			return depth
+		}
+		depth++
+	}
 }
