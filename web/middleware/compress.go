@@ -212,7 +212,8 @@ func newCompressor(cfg CompressConfig) *compressor {
 		switch {
 		case strings.HasPrefix(t, "*+") && len(t) > 2:
 			m.types = append(m.types, mediaPattern{'+', t[1:]})
-		case strings.HasSuffix(t, "/*") && len(t) > 2 && strings.Count(t, "/") == 1:
+		case strings.HasSuffix(t, "/*") && len(t) > 2 && strings.Count(t, "/") == 1 &&
+			!strings.ContainsAny(t[:len(t)-2], "*; "):
 			m.types = append(m.types, mediaPattern{'/', t[:len(t)-1]})
 		case strings.Count(t, "/") == 1 && !strings.ContainsAny(t, "*; ") &&
 			t[0] != '/' && t[len(t)-1] != '/':

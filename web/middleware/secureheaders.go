@@ -81,8 +81,12 @@ func SecureHeaders(cfg SecureHeadersConfig) web.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			for _, x := range set {
-				h[x.name] = []string{x.value}
+			// One allocation for all the values; each header gets its own capped slice of
+			// it, so a handler changing one cannot touch the others or another request.
+			vals := make([]string, len(set))
+			for i, x := range set {
+				vals[i] = x.value
+				h[x.name] = vals[i : i+1 : i+1]
 			}
 			if hsts != "" && IsSecure(r) {
 				h["Strict-Transport-Security"] = []string{hsts}
