@@ -28,7 +28,7 @@ func Raw[T any](ctx context.Context, query string, args ...any) ([]T, error) {
 	if err := s.raw(query, args); err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, db.executor(st, !readOnly(query)), nil, s.String(), s.args)
+	rows, err := db.query(ctx, db.executor(st, !readOnly(query)), db.statementModel(query), s.String(), s.args)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,32 @@ func Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if err := s.raw(query, args); err != nil {
 		return nil, err
 	}
-	return db.execute(ctx, db.executor(st, true), nil, s.String(), s.args)
+	return db.execute(ctx, db.executor(st, true), db.statementModel(query), s.String(), s.args)
+}
+
+// statementModel returns the model whose table a developer-written statement writes to
+// (INSERT INTO t, UPDATE t, DELETE FROM t), so that violations can name it; nil otherwise.
+func (db *DB) statementModel(query string) *model {
+	f := strings.Fields(query)
+	var table string
+	switch {
+	case len(f) >= 3 && strings.EqualFold(f[0], "INSERT") && strings.EqualFold(f[1], "INTO"),
+		len(f) >= 3 && strings.EqualFold(f[0], "DELETE") && strings.EqualFold(f[1], "FROM"):
+		table = f[2]
+	case len(f) >= 2 && strings.EqualFold(f[0], "UPDATE"):
+		table = f[1]
+	default:
+		return nil
+	}
+	if i := strings.IndexByte(table, '('); i >= 0 {
+		table = table[:i]
+	}
+	table = strings.Trim(table, "\"`[]")
+	m := db.reg.Table(table)
+	if m == nil || m.Type == nil {
+		return nil
+	}
+	return db.reg.modelOf(m.Type)
 }
 
 // readOnly reports whether a statement certainly only reads, so that it may run on the read

@@ -118,7 +118,7 @@ func parseURL(rest string) (*mysql.Config, error) {
 	host := u.Host
 	switch {
 	case strings.HasPrefix(host, "unix(") && strings.HasSuffix(host, ")"):
-		mc.Net, mc.Addr = "unix", host[len("unix(") : len(host)-1]
+		mc.Net, mc.Addr = "unix", host[len("unix("):len(host)-1]
 	case host == "":
 		return nil, errors.New("mysql: the database URL names no host")
 	default:

@@ -155,7 +155,7 @@ type Post struct {
 	Status      string     `orm:"size=20,default=draft,choices=draft:Draft|published:Published|archived:Archived"`
 	PublishedOn *time.Time `orm:"date"`
 	DeletedAt   *time.Time
-	Subtitle    *string `orm:"size=100"`
+	Subtitle    *string  `orm:"size=100"`
 	Meta        PostMeta `orm:"json"`
 	Attachment  []byte
 	AuthorID    int64 `orm:"fk=Author,ondelete=cascade"`

@@ -412,4 +412,3 @@ func trackerCtx(e *env) struct {
 		t   *orm.Tracker
 	}{ctx, tr}
 }
-
