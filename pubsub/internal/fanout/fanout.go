@@ -197,6 +197,16 @@ func (t *Table) deliverLocked(e *entry, msg pubsub.Message) {
 	}
 }
 
+// Fail ends every subscription to s with reason: the driver lost messages for s.
+func (t *Table) Fail(s Subject, reason error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := t.lookup(s)
+	for e != nil && len(e.subs) > 0 {
+		t.endLocked(e.subs[len(e.subs)-1], reason)
+	}
+}
+
 // endLocked ends sub with reason and removes it; the caller holds t.mu.
 func (t *Table) endLocked(sub *Sub, reason error) {
 	if sub.done {
