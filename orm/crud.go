@@ -2,6 +2,7 @@ package orm
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,6 +148,23 @@ func (m *model) pkIsZero(base unsafe.Pointer) bool {
 	return m.pk.value(base).IsZero()
 }
 
+// scanPK reads a generated integer key from the current row into the row at base.
+func (m *model) scanPK(rows *sql.Rows, base unsafe.Pointer) error {
+	var err error
+	if m.pk.acc == aInt64 {
+		err = rows.Scan((*int64)(m.pk.fieldPtr(base)))
+	} else {
+		var id int64
+		if err = rows.Scan(&id); err == nil {
+			m.setPK(base, id)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("orm: reading the key of %s: %w", m.meta.Name, err)
+	}
+	return nil
+}
+
 // setPK stores a generated integer key.
 func (m *model) setPK(base unsafe.Pointer, id int64) {
 	if m.pk.acc == aInt64 {
@@ -199,11 +217,9 @@ func (db *DB) insertOne(ctx context.Context, st *txState, p *plan, base unsafe.P
 			}
 			return fmt.Errorf("orm: insert into %s returned no key", m.meta.Table)
 		}
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return fmt.Errorf("orm: reading the key of %s: %w", m.meta.Name, err)
+		if err := m.scanPK(rows, base); err != nil {
+			return err
 		}
-		m.setPK(base, id)
 		return rows.Close()
 	}
 	res, err := db.execute(ctx, ex, m, q, args)
@@ -456,12 +472,11 @@ func (db *DB) insertBatch(ctx context.Context, st *txState, p *plan, cols []*col
 		defer rows.Close()
 		i := 0
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return fmt.Errorf("orm: reading keys of %s: %w", m.meta.Name, err)
+			if i >= len(bases) {
+				return fmt.Errorf("orm: insert into %s returned more keys than rows", m.meta.Table)
 			}
-			if i < len(bases) {
-				m.setPK(bases[i], id)
+			if err := m.scanPK(rows, bases[i]); err != nil {
+				return err
 			}
 			i++
 		}

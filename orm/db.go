@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -213,7 +214,7 @@ func (db *DB) observe(ctx context.Context, query string) time.Time {
 	if tr, ok := ctx.Value(trackerKey{}).(*Tracker); ok {
 		if n := tr.add(query); db.cfg.DetectNPlusOne && n == db.cfg.NPlusOneThreshold+1 {
 			db.log.LogAttrs(ctx, slog.LevelWarn, "orm: possible N+1 query: the same statement ran many times in one request; use Prefetch or a single query with IN",
-				slog.Int("count", n), slog.String("sql", query), slog.String("caller", db.caller()))
+				slog.Int("count", n), slog.String("sql", clip(query)), slog.String("caller", db.caller()))
 		}
 	}
 	if db.cfg.SlowQuery < 0 && !db.cfg.LogQueries {
@@ -230,9 +231,9 @@ func (db *DB) done(ctx context.Context, start time.Time, query string, err error
 	d := time.Since(start)
 	if db.cfg.SlowQuery > 0 && d >= db.cfg.SlowQuery {
 		db.log.LogAttrs(ctx, slog.LevelWarn, "orm: slow query", slog.Duration("duration", d),
-			slog.String("sql", query), slog.String("caller", db.caller()))
+			slog.String("sql", clip(query)), slog.String("caller", db.caller()))
 	} else if db.cfg.LogQueries {
-		attrs := []slog.Attr{slog.Duration("duration", d), slog.String("sql", query)}
+		attrs := []slog.Attr{slog.Duration("duration", d), slog.String("sql", clip(query))}
 		if err != nil {
 			attrs = append(attrs, slog.String("error", err.Error()))
 		}
@@ -277,4 +278,15 @@ func (db *DB) execute(ctx context.Context, ex executor, m *model, query string, 
 		return nil, db.translate(err, m)
 	}
 	return res, nil
+}
+
+// maxLoggedSQL is the length at which logged statements are cut (a bulk insert can be
+// hundreds of kilobytes).
+const maxLoggedSQL = 300
+
+func clip(query string) string {
+	if len(query) <= maxLoggedSQL {
+		return query
+	}
+	return query[:maxLoggedSQL] + "... (" + strconv.Itoa(len(query)) + " bytes)"
 }
