@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// processTree returns pid and all its descendants, read from /proc. A server such as
+// gunicorn is a master with worker processes; its memory is that of the whole tree.
+func processTree(pid int) []int {
+	children := map[int][]int{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range stats {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue // the process ended meanwhile
+		}
+		child, parent, ok := parseStat(b)
+		if ok {
+			children[parent] = append(children[parent], child)
+		}
+	}
+	tree := []int{pid}
+	for i := 0; i < len(tree); i++ {
+		tree = append(tree, children[tree[i]]...)
+	}
+	return tree
+}
+
+// parseStat reads the pid and parent pid from the contents of /proc/PID/stat, whose second
+// field (the command) is parenthesised and may itself contain spaces and parentheses.
+func parseStat(b []byte) (pid, ppid int, ok bool) {
+	open := bytes.IndexByte(b, '(')
+	closing := bytes.LastIndexByte(b, ')')
+	if open < 1 || closing < open {
+		return 0, 0, false
+	}
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(b[:open])))
+	if err != nil {
+		return 0, 0, false
+	}
+	rest := strings.Fields(string(b[closing+1:]))
+	if len(rest) < 2 {
+		return 0, 0, false
+	}
+	ppid, err = strconv.Atoi(rest[1])
+	if err != nil {
+		return 0, 0, false
+	}
+	return pid, ppid, true
+}
+
+// statusKB returns a "kB" field of /proc/PID/status (VmRSS, VmHWM).
+func statusKB(pid int, field string) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return parseStatusKB(f, field)
+}
+
+func parseStatusKB(f *os.File, field string) (int64, error) {
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name, val, ok := strings.Cut(sc.Text(), ":")
+		if !ok || name != field {
+			continue
+		}
+		fs := strings.Fields(val)
+		if len(fs) != 2 || fs[1] != "kB" {
+			return 0, fmt.Errorf("/proc status field %s: unexpected value %q", field, val)
+		}
+		return strconv.ParseInt(fs[0], 10, 64)
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("/proc status has no %s field", field)
+}
+
+// treeKB sums a status field over the process tree rooted at pid. For VmHWM the sum of the
+// processes' own peaks bounds the tree's peak from above.
+func treeKB(pid int, field string) (int64, error) {
+	var total int64
+	for i, p := range processTree(pid) {
+		kb, err := statusKB(p, field)
+		if err != nil {
+			if i == 0 {
+				return 0, err
+			}
+			continue // a worker that ended meanwhile
+		}
+		total += kb
+	}
+	return total, nil
+}
+
+// resetPeakRSS resets VmHWM of every process in the tree to its current RSS (writing 5
+// to /proc/PID/clear_refs), so that a measurement's peak is its own.
+func resetPeakRSS(pid int) error {
+	for i, p := range processTree(pid) {
+		err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p), []byte("5"), 0)
+		if err != nil && i == 0 {
+			return fmt.Errorf("resetting the peak RSS of %d: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// loadAvg returns the one-minute load average.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	fs := strings.Fields(string(b))
+	if len(fs) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(fs[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// cpuTimes reads the aggregate idle (idle + iowait) and total jiffies from /proc/stat.
+func cpuTimes() (idle, total uint64, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return parseCPULine(line)
+}
+
+// parseCPULine parses the first ("cpu ...") line of /proc/stat.
+func parseCPULine(line string) (idle, total uint64, err error) {
+	fs := strings.Fields(line)
+	if len(fs) < 6 || fs[0] != "cpu" {
+		return 0, 0, fmt.Errorf("unexpected /proc/stat line %q", line)
+	}
+	for i, f := range fs[1:] {
+		v, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("/proc/stat field %q: %w", f, err)
+		}
+		total += v
+		if i == 3 || i == 4 { // idle, iowait
+			idle += v
+		}
+	}
+	return idle, total, nil
+}
