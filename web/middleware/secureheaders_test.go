@@ -1,0 +1,82 @@
+package middleware
+
+import (
+	"crypto/tls"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+func TestSecureHeaders(t *testing.T) {
+	t.Parallel()
+	const (
+		xcto = "X-Content-Type-Options"
+		rp   = "Referrer-Policy"
+		xfo  = "X-Frame-Options"
+		csp  = "Content-Security-Policy"
+		hsts = "Strict-Transport-Security"
+		pp   = "Permissions-Policy"
+		coop = "Cross-Origin-Opener-Policy"
+	)
+	tests := []struct {
+		name    string
+		cfg     SecureHeadersConfig
+		tls     bool
+		proxied bool // HTTPS as reported by a trusted proxy through RealIP
+		handler http.HandlerFunc
+		want    map[string]string // "" = absent
+	}{
+		{name: "defaults", want: map[string]string{xcto: "nosniff", rp: "strict-origin-when-cross-origin",
+			xfo: "DENY", csp: "", hsts: "", pp: "", coop: ""}},
+		{name: "omitted", cfg: SecureHeadersConfig{ContentTypeOptions: Omit, ReferrerPolicy: Omit, FrameOptions: Omit},
+			want: map[string]string{xcto: "", rp: "", xfo: ""}},
+		{name: "custom", cfg: SecureHeadersConfig{ReferrerPolicy: "no-referrer", FrameOptions: "SAMEORIGIN",
+			ContentSecurityPolicy: "default-src 'self'", PermissionsPolicy: "camera=()", CrossOriginOpenerPolicy: "same-origin"},
+			want: map[string]string{rp: "no-referrer", xfo: "SAMEORIGIN", csp: "default-src 'self'",
+				pp: "camera=()", coop: "same-origin", xcto: "nosniff"}},
+		{name: "HSTS over plain HTTP", cfg: SecureHeadersConfig{HSTSMaxAge: 24 * time.Hour},
+			want: map[string]string{hsts: ""}},
+		{name: "HSTS over TLS", cfg: SecureHeadersConfig{HSTSMaxAge: 24 * time.Hour, HSTSIncludeSubdomains: true},
+			tls: true, want: map[string]string{hsts: "max-age=86400; includeSubDomains"}},
+		{name: "HSTS behind a proxy", cfg: SecureHeadersConfig{HSTSMaxAge: 365 * 24 * time.Hour, HSTSPreload: true},
+			proxied: true, want: map[string]string{hsts: "max-age=31536000; preload"}},
+		{name: "handler overrides", handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Del(xfo)
+			w.Header().Set(rp, "same-origin")
+		}, want: map[string]string{xfo: "", rp: "same-origin", xcto: "nosniff"}},
+		{name: "handler changes a value in place", handler: func(w http.ResponseWriter, r *http.Request) {
+			w.Header()[xfo][0] = "SAMEORIGIN"
+		}, want: map[string]string{xfo: "SAMEORIGIN", rp: "strict-origin-when-cross-origin"}},
+	}
+	for _, st := range stacks() {
+		for _, tt := range tests {
+			t.Run(st.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				handler := tt.handler
+				if handler == nil {
+					handler = func(http.ResponseWriter, *http.Request) {}
+				}
+				realIP := RealIP(RealIPConfig{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
+				h := st.build(handler, realIP, SecureHeaders(tt.cfg))
+				for range 2 { // the second request must not see what the first handler did
+					req := httptest.NewRequest("GET", "/", nil)
+					if tt.tls {
+						req.TLS = &tls.ConnectionState{}
+					}
+					if tt.proxied {
+						req.RemoteAddr = "10.0.0.1:1234"
+						req.Header.Set("X-Forwarded-Proto", "https")
+					}
+					rec := serve(h, req)
+					for k, v := range tt.want {
+						if got := rec.Header().Get(k); got != v {
+							t.Errorf("%s = %q, want %q", k, got, v)
+						}
+					}
+				}
+			})
+		}
+	}
+}
