@@ -102,6 +102,21 @@ func Config(raw string) (*mysql.Config, error) {
 // parseURL reads user:password@host:port/dbname?params.
 func parseURL(rest string) (*mysql.Config, error) {
 	mc := mysql.NewConfig()
+	if at := strings.LastIndex(rest, "@unix("); at >= 0 {
+		// A socket path contains slashes, which url.Parse would take for the path: cut
+		// it out and parse the rest with a placeholder host.
+		end := strings.Index(rest[at:], ")")
+		if end < 0 {
+			return nil, errors.New("mysql: unterminated unix( in the database URL")
+		}
+		socket := rest[at+len("@unix(") : at+end]
+		u, err := parseURL(rest[:at] + "@localhost" + rest[at+end+1:])
+		if err != nil {
+			return nil, err
+		}
+		u.Net, u.Addr = "unix", socket
+		return u, nil
+	}
 	u, err := url.Parse("mysql://" + rest)
 	if err != nil {
 		// url.Parse quotes the whole URL, password included: report only what failed.
@@ -117,8 +132,6 @@ func parseURL(rest string) (*mysql.Config, error) {
 	}
 	host := u.Host
 	switch {
-	case strings.HasPrefix(host, "unix(") && strings.HasSuffix(host, ")"):
-		mc.Net, mc.Addr = "unix", host[len("unix("):len(host)-1]
 	case host == "":
 		return nil, errors.New("mysql: the database URL names no host")
 	default:
