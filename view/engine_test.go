@@ -176,6 +176,40 @@ func TestStartupErrors(t *testing.T) {
 	}
 }
 
+func TestNamespaces(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"layouts/base.html":  {Data: []byte(`<body>{{block "content" .}}base default{{end}}</body>`)},
+		"layouts/two.html":   {Data: []byte(`{{template "layouts/base.html" .}}{{define "content"}}[{{block "inner" .}}two default{{end}}]{{end}}`)},
+		"icons/star.html":    {Data: []byte(`<svg>star</svg>`)},
+		"partials/rate.html": {Data: []byte(`{{template "icons/star.html"}}{{.}}`)},
+		"a.html":             {Data: []byte("{{template \"layouts/base.html\" .}}\n{{define \"content\"}}A {{template \"partials/rate.html\" 5}}{{end}}\n")},
+		"b.html":             {Data: []byte(`{{template "layouts/base.html" .}}{{define "content"}}B{{end}}`)},
+		"c.html":             {Data: []byte(`{{template "layouts/two.html" .}}{{define "inner"}}C{{end}}`)},
+		"d.html":             {Data: []byte(`{{template "layouts/two.html" .}}`)},
+		"self.html":          {Data: []byte(`{{define "tree"}}({{range .}}{{template "tree" .}}{{end}}){{end}}{{template "tree" .}}`)},
+	}
+	e := newEngine(t, fsys, Config{})
+	tests := []struct {
+		name string
+		data any
+		want string
+	}{
+		{"a.html", nil, "<body>A <svg>star</svg>5</body>"},
+		{"b.html", nil, "<body>B</body>"},
+		{"c.html", nil, "<body>[C]</body>"},
+		{"d.html", nil, "<body>[two default]</body>"},
+		{"layouts/base.html", nil, "<body>base default</body>"},
+		{"partials/rate.html", 3, "<svg>star</svg>3"},
+		{"self.html", [][]any{{}, {}}, "(()())"},
+	}
+	for _, tt := range tests {
+		if got := renderString(t, e, tt.name, tt.data); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestNewNilFS(t *testing.T) {
 	t.Parallel()
 	if _, err := New(nil, Config{}); err == nil {

@@ -192,9 +192,9 @@ func trimLayoutCall(root *parse.ListNode) {
 }
 
 // build makes the entry for f: a namespace holding the shared templates, then the files f
-// calls by path (its layout and the layout's layout), callees first, then f itself. Later
-// definitions replace earlier ones, which is how a page's {{define "content"}} fills its
-// layout's {{block "content" .}}.
+// (or a shared template) calls by path, such as its layout and the layout's layout, callees
+// first, then f itself. Later definitions replace earlier ones, which is how a page's
+// {{define "content"}} fills its layout's {{block "content" .}}.
 func (e *Engine) build(f *file, shared []*file, byName map[string]*file) (*entry, error) {
 	var order []*file
 	seen := map[*file]bool{f: true}
@@ -209,6 +209,9 @@ func (e *Engine) build(f *file, shared []*file, byName map[string]*file) (*entry
 			visit(callee)
 			order = append(order, callee)
 		}
+	}
+	for _, g := range shared {
+		visit(g)
 	}
 	visit(f)
 
