@@ -288,6 +288,26 @@ func TestBufferedRenderError(t *testing.T) {
 	}
 }
 
+// TestLargePage renders a page bigger than the buffer a pooled Ctx keeps, twice.
+func TestLargePage(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t, fstest.MapFS{"big.html": {Data: []byte(`{{range .}}<p>{{.}}</p>{{end}}`)}}, Config{})
+	rows := make([]string, 20000)
+	for i := range rows {
+		rows[i] = fmt.Sprintf("row %05d", i)
+	}
+	r := newSiteRouter(t, e, func(c *web.Ctx) error { return c.Render(http.StatusOK, "big.html", rows) })
+	for range 2 {
+		w := get(t, r, "/page")
+		if w.Code != http.StatusOK || w.Body.Len() != 20000*len("<p>row 00000</p>") {
+			t.Fatalf("status %d, %d bytes", w.Code, w.Body.Len())
+		}
+		if !strings.HasSuffix(w.Body.String(), "<p>row 19999</p>") {
+			t.Fatalf("truncated page: ...%s", w.Body.String()[w.Body.Len()-40:])
+		}
+	}
+}
+
 // TestConcurrentRequests renders in parallel with different users, tokens and flashes: each
 // response must see only its own request (run with -race).
 func TestConcurrentRequests(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/sinewdev/sinew/web"
@@ -138,6 +139,34 @@ func BenchmarkFortunesPaired(b *testing.B) {
 	b.ReportMetric(float64(tBare.Nanoseconds())/float64(b.N), "bare-ns/op")
 	b.ReportMetric(float64(tView.Nanoseconds())/float64(b.N), "view-ns/op")
 	b.ReportMetric(float64(tView)/float64(tBare), "view-x")
+}
+
+// BenchmarkRenderOverhead renders a one-line template, so that view's fixed cost per render
+// (the lookup and the pooled clone) is not hidden by the page's own work.
+func BenchmarkRenderOverhead(b *testing.B) {
+	const text = `<p>{{.}}</p>`
+	b.Run("html_template", func(b *testing.B) {
+		t := template.Must(template.New("p.html").Parse(text))
+		var buf bytes.Buffer
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			if err := t.Execute(&buf, "hello"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("view", func(b *testing.B) {
+		e := newEngine(b, fstest.MapFS{"p.html": {Data: []byte(text)}}, Config{})
+		var buf bytes.Buffer
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			if err := e.Render(nil, &buf, "p.html", "hello"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // discardWriter is a ResponseWriter that keeps nothing, so the benchmark measures the
