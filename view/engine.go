@@ -27,7 +27,8 @@ type Config struct {
 	Reload bool
 	// Shared lists the directories whose templates every template can call by name:
 	// partials and components, including the {{define}}s inside their files. A name defined
-	// twice among them stops start-up. Default: ["partials", "components"].
+	// twice among them stops start-up. An empty, non-nil list shares nothing.
+	// Default: ["partials", "components"].
 	Shared []string
 	// Extensions lists the file name endings read as templates; other files are ignored, as
 	// are files and directories whose names start with a dot. Default: [".html", ".tmpl"].
