@@ -99,3 +99,5 @@ func (w *noopWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *noopWriter) WriteHeader(int)             {}
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -147,7 +148,10 @@ func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, index s
 }
 
 func fileError(err error) error {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) ||
+		errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.ENAMETOOLONG) {
+		// The last two come from names a client chose ("file.txt/x", a 300-byte segment):
+		// they are not found, not server errors.
 		return ErrNotFound
 	}
 	if errors.Is(err, fs.ErrPermission) {

@@ -327,3 +327,29 @@ func rawGet(t *testing.T, addr, target string) (int, http.Header, string) {
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, res.Header, string(b)
 }
+
+// TestStaticOddNamesAre404 checks that names the operating system rejects (a path under a
+// file, an over-long name) are client errors, not server errors.
+func TestStaticOddNamesAre404(t *testing.T) {
+	t.Parallel()
+	root, _ := staticDirFS(t)
+	var logs logBuffer
+	for name, fsys := range map[string]fs.FS{"MapFS": staticMapFS(), "DirFS": os.DirFS(root)} {
+		r := web.NewRouter(web.Config{Logger: slogTo(&logs)})
+		r.Handle("GET /static/{path...}", web.Static(fsys, web.StaticConfig{}))
+		for _, target := range []string{
+			"/static/docs/guide.txt/x",
+			"/static/docs/guide.txt/x/",
+			"/static/" + strings.Repeat("a", 300),
+			"/static/" + strings.Repeat("a/", 3000) + "x",
+			"/static/docs/index.html/",
+		} {
+			if rec := do(t, r, "GET", target); rec.Code != 404 {
+				t.Errorf("%s: GET %.60s: %d", name, target, rec.Code)
+			}
+		}
+	}
+	if l := logs.String(); l != "" {
+		t.Errorf("server errors logged: %.500s", l)
+	}
+}
