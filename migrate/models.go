@@ -132,8 +132,12 @@ func modelTable(m *orm.Meta) (Table, error) {
 			continue
 		}
 		col := []string{f.Column}
+		name := f.ForeignKey.Name // the registry's name, which the ORM maps violations by
+		if name == "" {
+			name = objectName(t.Name, col, "fkey")
+		}
 		t.ForeignKeys = append(t.ForeignKeys, ForeignKey{
-			Name:       objectName(t.Name, col, "fkey"),
+			Name:       shorten(name),
 			Columns:    col,
 			RefTable:   f.ForeignKey.Table,
 			RefColumns: []string{f.ForeignKey.Column},
