@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -186,9 +187,7 @@ const maxLookupLen = 200
 
 // fieldError builds the error for an unknown field name, with a suggestion.
 func (m *model) fieldError(name, reason string) error {
-	if len(name) > maxLookupLen {
-		name = name[:maxLookupLen] + "..."
-	}
+	name = shortForError(name)
 	if reason == "" {
 		reason = "no such field"
 		var names []string
@@ -201,6 +200,21 @@ func (m *model) fieldError(name, reason string) error {
 	}
 	return &FieldError{Model: m.meta.Name, Field: name, Reason: reason}
 }
+
+// maxErrorName is how much of a user-supplied name an error message repeats.
+const maxErrorName = 64
+
+// shortForError cuts a user-supplied name for an error message and makes it valid UTF-8.
+func shortForError(name string) string {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	if utf8.RuneCountInString(name) > maxErrorName {
+		name = string([]rune(name)[:maxErrorName]) + "..."
+	}
+	return name
+}
+
+// quoteValue quotes a user-supplied value for an error message, cut like names.
+func quoteValue(v string) string { return strconv.Quote(shortForError(v)) }
 
 // field resolves a user-supplied field name (Go or column name).
 func (m *model) field(name string) (*column, error) {
@@ -233,7 +247,7 @@ func (db *DB) compile(m *model, c Cond) (node, error) {
 		return node{}, err
 	}
 	if c.badOp {
-		reason := fmt.Sprintf("unknown lookup %q", c.opErr)
+		reason := "unknown lookup " + quoteValue(c.opErr)
 		if s := closest(c.opErr, lookupNames()); s != "" {
 			reason += fmt.Sprintf(" (did you mean %q?)", s)
 		}
@@ -261,7 +275,7 @@ func (db *DB) compile(m *model, c Cond) (node, error) {
 		case string:
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return node{}, m.fieldError(c.field, fmt.Sprintf("isnull needs true or false, not %q", v))
+				return node{}, m.fieldError(c.field, "isnull needs true or false, not "+quoteValue(v))
 			}
 			n.value = b
 		default:
@@ -365,37 +379,37 @@ func (db *DB) coerce(m *model, c *column, v any) (any, error) {
 		case KindInt:
 			n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
 			if err != nil {
-				return nil, bad("%q is not an integer", x)
+				return nil, bad("%s is not an integer", quoteValue(x))
 			}
 			return n, nil
 		case KindFloat:
 			f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 			if err != nil {
-				return nil, bad("%q is not a number", x)
+				return nil, bad("%s is not a number", quoteValue(x))
 			}
 			return f, nil
 		case KindDecimal:
 			norm, reason := normalizeDecimal(x, c.f.Size, c.f.Scale)
 			if reason != "" {
-				return nil, bad("%q: %s", x, reason)
+				return nil, bad("%s: %s", quoteValue(x), reason)
 			}
 			return norm, nil
 		case KindBool:
 			b, err := strconv.ParseBool(strings.TrimSpace(x))
 			if err != nil {
-				return nil, bad("%q is not true or false", x)
+				return nil, bad("%s is not true or false", quoteValue(x))
 			}
 			return b, nil
 		case KindTime, KindDate:
 			t, err := parseTimeString(x)
 			if err != nil {
-				return nil, bad("%q is not a time (use RFC 3339 or 2006-01-02)", x)
+				return nil, bad("%s is not a time (use RFC 3339 or 2006-01-02)", quoteValue(x))
 			}
 			return db.timeArg(k, t), nil
 		case KindUUID:
 			u, err := uuid.Parse(x)
 			if err != nil {
-				return nil, bad("%q is not a UUID", x)
+				return nil, bad("%s is not a UUID", quoteValue(x))
 			}
 			return u.String(), nil
 		case KindBytes:

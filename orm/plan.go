@@ -339,13 +339,13 @@ func (c *column) checkChoice(s string) error {
 	if containsStr(c.choices, s) {
 		return nil
 	}
-	return c.valueError("%q is not one of the choices (%s)", s, strings.Join(c.choices, ", "))
+	return c.valueError("%s is not one of the choices (%s)", quoteValue(s), strings.Join(c.choices, ", "))
 }
 
 func (c *column) decimal(s string) (any, error) {
 	norm, reason := normalizeDecimal(s, c.f.Size, c.f.Scale)
 	if reason != "" {
-		return nil, c.valueError("%q: %s (decimal=%d.%d)", s, reason, c.f.Size, c.f.Scale)
+		return nil, c.valueError("%s: %s (decimal=%d.%d)", quoteValue(s), reason, c.f.Size, c.f.Scale)
 	}
 	return norm, nil
 }

@@ -24,7 +24,7 @@ func (db *DB) checkPath(m *model, path string) error {
 			if s := closest(name, names); s != "" {
 				reason += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			return &FieldError{Model: m.meta.Name, Field: name, Reason: reason}
+			return &FieldError{Model: m.meta.Name, Field: shortForError(name), Reason: reason}
 		}
 		m = rf.target
 	}
