@@ -29,9 +29,10 @@ type AccessLogConfig struct {
 // handler panics is logged too (with panic=true and, unless a response was already started,
 // status 500) before the panic goes on to the recovery above.
 //
-// The path is logged without the query string, which often carries tokens. Put
-// [RequestID] and [RealIP] outside AccessLog so the record has the ID and the client's
-// real address in plain net/http stacks; in a Sinew router the order does not matter.
+// The path is logged without the query string, which often carries tokens. In plain
+// net/http stacks put [RealIP] outside AccessLog, so the record has the client's real
+// address, and [RequestID] too if its header is not the default X-Request-ID; in a Sinew
+// router the order does not matter.
 func AccessLog(cfg AccessLogConfig) web.Middleware {
 	msg := cfg.Message
 	if msg == "" {
@@ -97,6 +98,10 @@ func AccessLog(cfg AccessLogConfig) web.Middleware {
 					ip, id = c.ClientIP(), c.RequestID()
 				} else {
 					ip, id = hostOf(r.RemoteAddr), RequestIDFrom(ctx)
+					if id == "" {
+						// RequestID may sit inside AccessLog: its answer header tells.
+						id = rec.Header().Get("X-Request-Id")
+					}
 				}
 				add(slog.Int("status", status))
 				add(slog.Int64("bytes", size))

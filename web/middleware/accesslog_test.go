@@ -182,3 +182,19 @@ func TestHostOf(t *testing.T) {
 		}
 	}
 }
+
+func TestAccessLogRequestIDInside(t *testing.T) {
+	t.Parallel()
+	for _, st := range stacks() {
+		t.Run(st.name, func(t *testing.T) {
+			t.Parallel()
+			logger, logs := newLogger()
+			h := st.build(ok(), AccessLog(AccessLogConfig{Logger: logger}),
+				RequestID(RequestIDConfig{Generate: func() string { return "inner" }}))
+			serve(h, httptest.NewRequest("GET", "/", nil))
+			if recs := logs.records(t); len(recs) != 1 || recs[0]["request_id"] != "inner" {
+				t.Errorf("records: %v", recs)
+			}
+		})
+	}
+}

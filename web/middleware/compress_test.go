@@ -601,3 +601,29 @@ func FuzzCompress(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNegotiate checks that any Accept-Encoding value picks an offered coding or none, and
+// that a coding the client refuses with q=0 is never picked.
+func FuzzNegotiate(f *testing.F) {
+	f.Add("gzip, zstd;q=0.5")
+	f.Add("*;q=0, gzip;q=0.001")
+	f.Add("zstd;q=0, *")
+	f.Add(";;,,=q=1.000,x-gzip")
+	m := newCompressor(CompressConfig{})
+	gz := newCompressor(CompressConfig{Encodings: []string{"gzip"}})
+	f.Fuzz(func(t *testing.T, accept string) {
+		got := m.negotiate([]string{accept})
+		if got != noCoding && got != zstdCoding && got != gzipCoding {
+			t.Fatalf("negotiate(%q) = %v", accept, got)
+		}
+		if g := gz.negotiate([]string{accept}); g == zstdCoding {
+			t.Fatalf("gzip-only negotiate(%q) picked zstd", accept)
+		}
+		if got == zstdCoding && !strings.Contains(strings.ToLower(accept), "zstd") && !strings.Contains(accept, "*") {
+			t.Fatalf("negotiate(%q) picked zstd, which is not named", accept)
+		}
+		if strings.EqualFold(strings.TrimSpace(accept), "zstd;q=0") && got != noCoding {
+			t.Fatalf("negotiate(%q) = %v", accept, got)
+		}
+	})
+}

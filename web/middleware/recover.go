@@ -66,6 +66,8 @@ func Recover(cfg RecoverConfig) web.Middleware {
 				if rec.status != 0 {
 					panic(http.ErrAbortHandler)
 				}
+				// Whatever encoded the body below has died with the panic.
+				rec.w.Header().Del("Content-Encoding")
 				http.Error(rec.w, http.StatusText(http.StatusInternalServerError),
 					http.StatusInternalServerError)
 			}()
