@@ -78,7 +78,8 @@ func config(tb testing.TB) pubsubtest.Config {
 	}
 }
 
-// kill terminates every server process of the connections named name.
+// kill terminates every server process of the connections named name, and fails
+// unless one of them is the listening connection.
 func kill(tb testing.TB, raw, name string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -88,13 +89,14 @@ func kill(tb testing.TB, raw, name string) {
 		tb.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	var n int
-	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n)
+	var listeners int
+	err = conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE query LIKE 'LISTEN %') FROM (
+		SELECT pg_terminate_backend(pid), query FROM pg_stat_activity WHERE application_name = $1) AS killed`, name).Scan(&listeners)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if n == 0 {
-		tb.Fatalf("no connection named %q to terminate", name)
+	if listeners == 0 {
+		tb.Fatalf("no listening connection named %q to terminate", name)
 	}
 }
 
