@@ -158,9 +158,13 @@ func ErrorPages(debug bool, logger *slog.Logger) func(c *Ctx, err error) {
 	}
 	return func(c *Ctx, err error) {
 		code := StatusOf(err)
-		if code >= 500 {
+		// An error of any status after the response started can only be logged.
+		if late := c.Written(); code >= 500 || late {
 			attrs := []any{"err", err.Error(), "status", code, "method", c.Request.Method,
 				"path", c.Request.URL.Path, "route", c.RoutePattern()}
+			if late {
+				attrs = append(attrs, "response_started", true)
+			}
 			if c.requestID != "" {
 				attrs = append(attrs, "request_id", c.requestID)
 			}

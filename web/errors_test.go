@@ -435,18 +435,22 @@ func TestErrorAfterResponseStarted(t *testing.T) {
 	var logs logBuffer
 	r := errorRouter(false, &logs, func(c *web.Ctx) error {
 		c.Text(201, "partial")
-		if c.Param("id") == "panic" {
+		switch c.Param("id") {
+		case "panic":
 			panic("late boom")
+		case "4xx":
+			return web.Error(400, "late client error")
 		}
 		return errors.New("late failure")
 	})
-	for _, id := range []string{"err", "panic"} {
+	for _, id := range []string{"err", "panic", "4xx"} {
 		rec := do(t, r, "GET", "/e/"+id, "Accept", "application/json")
 		if rec.Code != 201 || rec.Body.String() != "partial" {
 			t.Errorf("%s: %d %q: the error handler wrote after the response started", id, rec.Code, rec.Body)
 		}
 	}
-	if l := logs.String(); !strings.Contains(l, "late failure") || !strings.Contains(l, "late boom") {
+	if l := logs.String(); !strings.Contains(l, "late failure") || !strings.Contains(l, "late boom") ||
+		!strings.Contains(l, "late client error") || !strings.Contains(l, `"response_started":true`) {
 		t.Errorf("late errors not logged: %s", l)
 	}
 }
