@@ -548,3 +548,30 @@ func TestRoutesListing(t *testing.T) {
 }
 
 func listUsers(c *web.Ctx) error { return c.NoContent(204) }
+
+func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
+	cfg := web.NewRouter(web.Config{}).Config()
+	if cfg.Logger == nil || cfg.MaxMultipartMemory != 32<<20 || cfg.Debug || cfg.StrictJSON {
+		t.Errorf("defaults %+v", cfg)
+	}
+	cfg = web.NewRouter(web.Config{MaxMultipartMemory: 5}).Config()
+	if cfg.MaxMultipartMemory != 5 {
+		t.Errorf("MaxMultipartMemory %d", cfg.MaxMultipartMemory)
+	}
+}
+
+func TestUnmatchedRequestsHaveNoRoute(t *testing.T) {
+	t.Parallel()
+	r := web.NewRouter(web.Config{NotFound: func(c *web.Ctx) error {
+		if c.Route() != nil || c.RoutePattern() != "" || c.Param("x") != "" {
+			t.Errorf("404 Ctx has route %v", c.Route())
+		}
+		return c.NoContent(404)
+	}})
+	r.GET("/a/{x}", func(c *web.Ctx) error { return nil })
+	// The failed backtracking through {x} must not leave values behind.
+	if rec := do(t, r, "GET", "/a/1/2"); rec.Code != 404 {
+		t.Errorf("status %d", rec.Code)
+	}
+}
