@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sinewdev/sinew/web"
@@ -15,6 +16,28 @@ type TimeoutConfig struct {
 	// Timeout is how long a request may take. A negative Timeout turns the deadline off.
 	// Default: 30 seconds.
 	Timeout time.Duration
+	// Skip, when set, picks the requests that get no deadline. Default: long-lived
+	// connections, that is protocol upgrades such as WebSocket (a Connection: Upgrade
+	// header) and event streams (Accept: text/event-stream).
+	Skip func(r *http.Request) bool
+}
+
+// longLived reports whether r asks for a connection meant to outlive a normal request: a
+// protocol upgrade (WebSocket) or a server-sent event stream.
+func longLived(r *http.Request) bool {
+	for _, v := range r.Header["Connection"] {
+		for tok := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "upgrade") {
+				return true
+			}
+		}
+	}
+	for _, v := range r.Header["Accept"] {
+		if strings.Contains(strings.ToLower(v), "text/event-stream") {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultTimeout is the timeout of a zero TimeoutConfig.
@@ -35,16 +58,27 @@ var ErrTimeout = fmt.Errorf("middleware: request timed out: %w", context.Deadlin
 // the handler in another goroutine the way http.TimeoutHandler does: the pooled web.Ctx
 // must not outlive the request, and a handler abandoned in the background keeps using it.
 // For a hard bound on slow clients, set the server's ReadTimeout and WriteTimeout too.
+//
+// WebSocket upgrades and event streams get no deadline by default (see
+// [TimeoutConfig.Skip]): they are meant to stay open.
 func Timeout(cfg TimeoutConfig) web.Middleware {
 	d := cfg.Timeout
 	if d == 0 {
 		d = DefaultTimeout
+	}
+	skip := cfg.Skip
+	if skip == nil {
+		skip = longLived
 	}
 	return func(next http.Handler) http.Handler {
 		if d < 0 {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if skip(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			r = r.WithContext(ctx)

@@ -136,3 +136,39 @@ func TestTimeoutClientGone(t *testing.T) {
 		t.Errorf("a cancelled (not timed-out) request was answered: %d %q", rec.Code, rec.Body.String())
 	}
 }
+
+func TestTimeoutSkipsLongLived(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		cfg      TimeoutConfig
+		headers  map[string]string
+		deadline bool
+	}{
+		{"normal", TimeoutConfig{}, nil, true},
+		{"websocket", TimeoutConfig{}, map[string]string{"Connection": "keep-alive, Upgrade", "Upgrade": "websocket"}, false},
+		{"event stream", TimeoutConfig{}, map[string]string{"Accept": "Text/Event-Stream"}, false},
+		{"html", TimeoutConfig{}, map[string]string{"Accept": "text/html", "Connection": "keep-alive"}, true},
+		{"custom skip", TimeoutConfig{Skip: func(r *http.Request) bool { return r.URL.Path == "/export" }},
+			map[string]string{"Accept": "text/event-stream"}, true},
+	}
+	for _, st := range stacks() {
+		for _, tt := range tests {
+			t.Run(st.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				var has bool
+				h := st.build(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_, has = r.Context().Deadline()
+				}), Timeout(tt.cfg))
+				req := httptest.NewRequest("GET", "/", nil)
+				for k, v := range tt.headers {
+					req.Header.Set(k, v)
+				}
+				serve(h, req)
+				if has != tt.deadline {
+					t.Errorf("deadline %v, want %v", has, tt.deadline)
+				}
+			})
+		}
+	}
+}
