@@ -418,3 +418,12 @@ func (m *Migrator) SQL(ctx context.Context, name string) (*Script, error) {
 	script.DownErr = err
 	return script, nil
 }
+
+// FromORM returns a Migrator for the ORM's database: its writer pool (with SQLite, the
+// single connection that writes) and its dialect.
+func FromORM(db *orm.DB, migrations []Migration, cfg Config) (*Migrator, error) {
+	if db == nil {
+		return nil, errors.New("migrate: FromORM needs an *orm.DB")
+	}
+	return New(db.Writer(), db.Dialect(), migrations, cfg)
+}
