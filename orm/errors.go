@@ -24,7 +24,10 @@ type statusError struct {
 	status int
 }
 
-func (e *statusError) Error() string   { return e.msg }
+// Error describes the problem.
+func (e *statusError) Error() string { return e.msg }
+
+// StatusCode is the HTTP status the web layer answers with.
 func (e *statusError) StatusCode() int { return e.status }
 
 // ModelError is a problem found while registering a model: an unknown tag option, a bad
@@ -36,6 +39,7 @@ type ModelError struct {
 	Reason string
 }
 
+// Error describes the problem.
 func (e *ModelError) Error() string {
 	var b strings.Builder
 	b.WriteString("orm: ")
@@ -58,6 +62,7 @@ type FieldError struct {
 	Reason string
 }
 
+// Error describes the problem.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("orm: %s: field %q: %s", e.Model, e.Field, e.Reason)
 }
@@ -75,6 +80,7 @@ type ValueError struct {
 	Reason string
 }
 
+// Error describes the problem.
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("orm: %s.%s: %s", e.Model, e.Field, e.Reason)
 }
@@ -91,6 +97,7 @@ type UniqueViolation struct {
 	Err        error  // the driver's error
 }
 
+// Error describes the problem.
 func (e *UniqueViolation) Error() string {
 	return "orm: unique violation on " + describe(e.Table, e.Columns, e.Constraint)
 }
@@ -111,6 +118,7 @@ type ForeignKeyViolation struct {
 	Err        error
 }
 
+// Error describes the problem.
 func (e *ForeignKeyViolation) Error() string {
 	return "orm: foreign key violation on " + describe(e.Table, e.Columns, e.Constraint)
 }
@@ -129,6 +137,7 @@ type NotNullViolation struct {
 	Err    error
 }
 
+// Error describes the problem.
 func (e *NotNullViolation) Error() string {
 	return "orm: not-null violation on " + describe(e.Table, []string{e.Column}, "")
 }
@@ -148,6 +157,7 @@ type CheckViolation struct {
 	Err        error
 }
 
+// Error describes the problem.
 func (e *CheckViolation) Error() string {
 	var cols []string
 	if e.Column != "" {

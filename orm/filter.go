@@ -77,6 +77,7 @@ func lookupByName(name string) (lookupOp, bool) {
 	return 0, false
 }
 
+// String returns the lookup's name.
 func (op lookupOp) String() string { return lookupNames()[op] }
 
 // Ref names a field in a condition: F("title").IContains("go").
@@ -492,6 +493,7 @@ func (s *sqlBuf) ph(arg any) {
 	s.b = append(s.b, s.d.Placeholder(len(s.args))...)
 }
 
+// String returns the statement.
 func (s *sqlBuf) String() string { return string(s.b) }
 
 // raw appends a developer-written SQL fragment, renumbering its ? placeholders for the

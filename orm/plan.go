@@ -456,6 +456,7 @@ type jsonScanner struct {
 
 func (s *jsonScanner) setPtr(p unsafe.Pointer) { s.p = p }
 
+// Scan implements sql.Scanner.
 func (s *jsonScanner) Scan(src any) error {
 	v := reflect.NewAt(s.c.typ, s.p)
 	var data []byte
@@ -485,6 +486,7 @@ type uuidScanner struct {
 
 func (s *uuidScanner) setPtr(p unsafe.Pointer) { s.p = p }
 
+// Scan implements sql.Scanner.
 func (s *uuidScanner) Scan(src any) error {
 	v := reflect.NewAt(s.c.typ, s.p).Elem()
 	if src == nil {

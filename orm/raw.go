@@ -229,6 +229,7 @@ type rawScanner struct {
 	p unsafe.Pointer
 }
 
+// Scan implements sql.Scanner.
 func (s *rawScanner) Scan(src any) error {
 	v := reflect.NewAt(s.f.typ, s.p).Elem()
 	if src == nil {

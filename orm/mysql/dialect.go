@@ -15,14 +15,18 @@ func Dialect() orm.Dialect { return dialect{} }
 
 type dialect struct{}
 
+// Name implements orm.Dialect.
 func (dialect) Name() string { return "mysql" }
 
+// Quote implements orm.Dialect.
 func (dialect) Quote(ident string) string {
 	return "`" + strings.ReplaceAll(ident, "`", "``") + "`"
 }
 
+// Placeholder implements orm.Dialect.
 func (dialect) Placeholder(int) string { return "?" }
 
+// ColumnType implements orm.Dialect.
 func (dialect) ColumnType(f *orm.Field) string {
 	switch f.Kind {
 	case orm.KindBool:
@@ -51,8 +55,10 @@ func (dialect) ColumnType(f *orm.Field) string {
 	return "LONGTEXT"
 }
 
+// IdentityColumn implements orm.Dialect.
 func (dialect) IdentityColumn(*orm.Field) string { return "BIGINT AUTO_INCREMENT PRIMARY KEY" }
 
+// Features implements orm.Dialect.
 func (dialect) Features() orm.Features {
 	return orm.Features{
 		Returning:          false,
@@ -114,6 +120,7 @@ const (
 	erTruncatedWrongVal = 1366
 )
 
+// TranslateError implements orm.Dialect.
 func (dialect) TranslateError(err error) error {
 	var me *mysql.MySQLError
 	if !errors.As(err, &me) {

@@ -185,12 +185,16 @@ type redacted struct {
 	msg string
 }
 
+// Error returns the message with the password hidden.
 func (r *redacted) Error() string { return r.msg }
+
+// Unwrap returns the original error.
 func (r *redacted) Unwrap() error { return r.err }
 
 // driverLogger sends the driver's own messages (dropped connections and the like) to slog.
 type driverLogger struct{ l *slog.Logger }
 
+// Print implements the driver's Logger interface.
 func (d driverLogger) Print(v ...any) {
 	d.l.Warn("mysql driver: " + strings.TrimSpace(fmt.Sprint(v...)))
 }

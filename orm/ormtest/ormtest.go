@@ -214,6 +214,7 @@ type Account struct {
 	FailOn  string `orm:"-"`
 }
 
+// hook logs the hook and fails when FailOn names it.
 func (a *Account) hook(ctx context.Context, name string) error {
 	logHook(ctx, name)
 	if a.FailOn == name {
@@ -222,12 +223,23 @@ func (a *Account) hook(ctx context.Context, name string) error {
 	return nil
 }
 
+// BeforeCreate logs the hook and fails when FailOn names it.
 func (a *Account) BeforeCreate(ctx context.Context) error { return a.hook(ctx, "BeforeCreate") }
-func (a *Account) AfterCreate(ctx context.Context) error  { return a.hook(ctx, "AfterCreate") }
+
+// AfterCreate logs the hook and fails when FailOn names it.
+func (a *Account) AfterCreate(ctx context.Context) error { return a.hook(ctx, "AfterCreate") }
+
+// BeforeUpdate logs the hook and fails when FailOn names it.
 func (a *Account) BeforeUpdate(ctx context.Context) error { return a.hook(ctx, "BeforeUpdate") }
-func (a *Account) AfterUpdate(ctx context.Context) error  { return a.hook(ctx, "AfterUpdate") }
+
+// AfterUpdate logs the hook and fails when FailOn names it.
+func (a *Account) AfterUpdate(ctx context.Context) error { return a.hook(ctx, "AfterUpdate") }
+
+// BeforeDelete logs the hook and fails when FailOn names it.
 func (a *Account) BeforeDelete(ctx context.Context) error { return a.hook(ctx, "BeforeDelete") }
-func (a *Account) AfterDelete(ctx context.Context) error  { return a.hook(ctx, "AfterDelete") }
+
+// AfterDelete logs the hook and fails when FailOn names it.
+func (a *Account) AfterDelete(ctx context.Context) error { return a.hook(ctx, "AfterDelete") }
 
 // Validate rejects an account without owner or with a negative balance.
 func (a *Account) Validate(ctx context.Context) error {

@@ -495,12 +495,14 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
+// Write is safe for concurrent use.
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
+// String is safe for concurrent use.
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

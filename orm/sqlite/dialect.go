@@ -15,14 +15,18 @@ func Dialect() orm.Dialect { return dialect{} }
 
 type dialect struct{}
 
+// Name implements orm.Dialect.
 func (dialect) Name() string { return "sqlite" }
 
+// Quote implements orm.Dialect.
 func (dialect) Quote(ident string) string {
 	return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"`
 }
 
+// Placeholder implements orm.Dialect.
 func (dialect) Placeholder(int) string { return "?" }
 
+// ColumnType implements orm.Dialect.
 func (dialect) ColumnType(f *orm.Field) string {
 	switch f.Kind {
 	case orm.KindBool:
@@ -43,8 +47,10 @@ func (dialect) ColumnType(f *orm.Field) string {
 	return "TEXT" // decimal, text, uuid, json
 }
 
+// IdentityColumn implements orm.Dialect.
 func (dialect) IdentityColumn(*orm.Field) string { return "INTEGER PRIMARY KEY AUTOINCREMENT" }
 
+// Features implements orm.Dialect.
 func (dialect) Features() orm.Features {
 	return orm.Features{
 		Returning:   true,
@@ -57,6 +63,7 @@ func (dialect) Features() orm.Features {
 	}
 }
 
+// UpsertClause implements orm.Dialect.
 func (dialect) UpsertClause(pk string, conflict, update []string) string {
 	var b strings.Builder
 	b.WriteString("ON CONFLICT (")
@@ -74,6 +81,7 @@ func (dialect) UpsertClause(pk string, conflict, update []string) string {
 	return b.String()
 }
 
+// InsertIgnoreClause implements orm.Dialect.
 func (dialect) InsertIgnoreClause(conflict []string) string {
 	return "ON CONFLICT (" + strings.Join(conflict, ", ") + ") DO NOTHING"
 }
@@ -118,6 +126,7 @@ const (
 	codeUnique     = 2067
 )
 
+// TranslateError implements orm.Dialect.
 func (dialect) TranslateError(err error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

@@ -165,6 +165,7 @@ type connector struct {
 	dsn string
 }
 
+// Connect implements driver.Connector.
 func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -172,4 +173,5 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	return c.drv.Open(c.dsn)
 }
 
+// Driver implements driver.Connector.
 func (c connector) Driver() driver.Driver { return c.drv }
