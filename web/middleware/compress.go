@@ -57,8 +57,9 @@ const zstdWindow = 1 << 20
 // Accept-Encoding prefers (q-values honoured, zstd first when they tie). It compresses only
 // bodies of a compressible media type (see [CompressConfig.Types]; a missing Content-Type
 // is sniffed the way net/http would) of at least MinSize bytes, buffering up to that size
-// to decide. It leaves alone HEAD and Range requests, responses that already have a
-// Content-Encoding or say Cache-Control: no-transform, 206, 204, 304 and 1xx responses.
+// to decide. It leaves alone HEAD, Range and Upgrade requests, responses that already
+// have a Content-Encoding or say Cache-Control: no-transform, and 206, 204, 304 and 1xx
+// responses.
 // Compressed responses lose Content-Length, get Vary: Accept-Encoding and have a strong
 // ETag made weak.
 //
@@ -76,7 +77,7 @@ func Compress(cfg CompressConfig) web.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			addVary(w.Header(), "Accept-Encoding")
-			if r.Method == http.MethodHead || r.Header.Get("Range") != "" {
+			if r.Method == http.MethodHead || r.Header.Get("Range") != "" || r.Header.Get("Upgrade") != "" {
 				next.ServeHTTP(w, r)
 				return
 			}
