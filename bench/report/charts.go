@@ -78,9 +78,24 @@ func barChart(title, xlabel string, bars []bar) (*plot.Plot, error) {
 		p.Add(l)
 		p.X.Max = top * 1.18
 	}
+	p.X.Tick.Marker = commaTicks{}
 	p.NominalY(names...)
 	p.Y.Tick.Label.Font.Size = vg.Points(10)
 	return p, nil
+}
+
+// commaTicks are gonum's default ticks labelled as whole numbers with comma separators.
+type commaTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (commaTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = thousands(ticks[i].Value)
+		}
+	}
+	return ticks
 }
 
 // saveChart writes p as a PNG sized for n bars.
