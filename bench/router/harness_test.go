@@ -3,6 +3,7 @@ package router
 import (
 	"net/http"
 	"testing"
+	"time"
 )
 
 // load registers routes on the router with handlers of the given mode,
@@ -63,11 +64,13 @@ func benchRoutes(b *testing.B, rtr Router, routes []Route) {
 	w := NewDiscardWriter()
 	checkServed(b, h, w, routes, reqs, Noop)
 	b.ReportAllocs()
+	cpu := startCPU(b)
 	for b.Loop() {
 		for _, r := range reqs {
 			h.ServeHTTP(w, r)
 		}
 	}
+	cpu.report(b)
 }
 
 // benchRoute measures serving one route, target, from a router loaded with
@@ -79,9 +82,36 @@ func benchRoute(b *testing.B, rtr Router, routes []Route, target Route, mode Mod
 	checkServed(b, h, w, []Route{target}, reqs, mode)
 	r := reqs[0]
 	b.ReportAllocs()
+	cpu := startCPU(b)
 	for b.Loop() {
 		h.ServeHTTP(w, r)
 	}
+	cpu.report(b)
+}
+
+// cpuClock measures the process CPU time a benchmark loop uses.
+type cpuClock struct {
+	start time.Duration
+	ok    bool
+}
+
+// startCPU reads the process CPU time before a benchmark loop.
+func startCPU(b *testing.B) cpuClock {
+	b.Helper()
+	start, ok := CPUTime()
+	return cpuClock{start, ok}
+}
+
+// report adds the CPU time per iteration as the "cpu-ns/op" metric, which
+// unlike ns/op does not count the time the benchmark waited for a CPU while
+// other processes ran.
+func (c cpuClock) report(b *testing.B) {
+	b.Helper()
+	end, ok := CPUTime()
+	if !c.ok || !ok || b.N == 0 {
+		return
+	}
+	b.ReportMetric(float64(end-c.start)/float64(b.N), "cpu-ns/op")
 }
 
 // The single routes of the GitHub set that the GitHubStatic and GitHubParam

@@ -55,7 +55,7 @@ func TestParseCSV(t *testing.T) {
 	if got, want := strings.Join(s.Routers, ","), "Sinew,HttpRouter,Gin,Echo,Chi,ServeMux"; got != want {
 		t.Errorf("Routers = %s, want %s", got, want)
 	}
-	if got, want := strings.Join(s.Metrics, ","), "ns/op,B/op,allocs/op"; got != want {
+	if got, want := strings.Join(s.Metrics, ","), "ns/op,cpu-ns/op,B/op,allocs/op"; got != want {
 		t.Errorf("Metrics = %s, want %s", got, want)
 	}
 	if len(s.Benchmarks) == 0 || s.Benchmarks[0] != "GitHubAll" {
@@ -146,11 +146,14 @@ func TestRatio(t *testing.T) {
 	s.set("ns/op", "X", "Chi", Cell{Value: 10}) // not a reference peer
 	s.set("ns/op", "Y", "Gin", Cell{Value: 10}) // no base
 	r := &Report{Stats: s, Base: "Sinew", Reference: []string{"Gin", "Echo", "HttpRouter"}}
-	if x, name, ok := r.ratio("X"); !ok || name != "Echo" || x != 1.5 {
+	if x, name, ok := r.ratio("ns/op", "X"); !ok || name != "Echo" || x != 1.5 {
 		t.Errorf("ratio(X) = %v, %q, %v; want 1.5, Echo, true", x, name, ok)
 	}
-	if _, _, ok := r.ratio("Y"); ok {
+	if _, _, ok := r.ratio("ns/op", "Y"); ok {
 		t.Error("ratio(Y) ok without a base value")
+	}
+	if _, _, ok := r.ratio("cpu-ns/op", "X"); ok {
+		t.Error("ratio of a metric without data is ok")
 	}
 }
 

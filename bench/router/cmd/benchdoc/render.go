@@ -63,6 +63,23 @@ func countStatic(routes []router.Route) int {
 	return n
 }
 
+// timeMetrics returns the time metrics the report compares, in table order.
+func timeMetrics() []struct{ metric, short, title, about string } {
+	return []struct{ metric, short, title, about string }{
+		{
+			"cpu-ns/op", "CPU time",
+			"CPU time (cpu-ns/op, lower is better)",
+			"Process CPU time per op (getrusage): it leaves out the time the benchmark waited " +
+				"for a CPU, so it is the steadier figure on a shared machine.",
+		},
+		{
+			"ns/op", "wall clock",
+			"Wall-clock time (ns/op, lower is better)",
+			"Go's own benchmark time per op, which grows with the machine's load.",
+		},
+	}
+}
+
 // orderedBenchmarks returns the benchmarks of the stats, the known ones in
 // benchmarkInfo's order first, then any others in benchstat's order.
 func orderedBenchmarks(s *Stats) []string {
@@ -80,15 +97,16 @@ func orderedBenchmarks(s *Stats) []string {
 	return out
 }
 
-// fastest returns the reference router with the lowest ns/op for bench.
-func (r *Report) fastest(bench string) (string, Cell, bool) {
+// fastest returns the reference router with the lowest value of the time
+// metric for bench.
+func (r *Report) fastest(metric, bench string) (string, Cell, bool) {
 	var (
 		name string
 		best Cell
 		ok   bool
 	)
 	for _, ref := range r.Reference {
-		c, found := r.Stats.Get("ns/op", bench, ref)
+		c, found := r.Stats.Get(metric, bench, ref)
 		if found && (!ok || c.Value < best.Value) {
 			name, best, ok = ref, c, true
 		}
@@ -96,10 +114,11 @@ func (r *Report) fastest(bench string) (string, Cell, bool) {
 	return name, best, ok
 }
 
-// ratio returns base ns/op ÷ the fastest reference's for bench.
-func (r *Report) ratio(bench string) (float64, string, bool) {
-	base, ok := r.Stats.Get("ns/op", bench, r.Base)
-	name, best, found := r.fastest(bench)
+// ratio returns the base router's value of the time metric for bench
+// divided by the fastest reference router's.
+func (r *Report) ratio(metric, bench string) (float64, string, bool) {
+	base, ok := r.Stats.Get(metric, bench, r.Base)
+	name, best, found := r.fastest(metric, bench)
 	if !ok || !found || best.Value == 0 {
 		return 0, "", false
 	}
@@ -130,25 +149,30 @@ func Render(r *Report) string {
 
 	r.renderVerdict(&b, benches)
 
-	p("### Time (ns/op, lower is better)\n\n")
 	refs := strings.Join(r.Reference, ", ")
-	header := append([]string{"benchmark"}, s.Routers...)
-	header = append(header, r.Base+" ÷ fastest of "+refs)
-	tableHead(&b, header)
-	for _, bench := range benches {
-		row := []string{bench}
-		for _, rt := range s.Routers {
-			c, ok := s.Get("ns/op", bench, rt)
-			row = append(row, cellText(c, ok, true))
+	for _, m := range timeMetrics() {
+		if !slices.Contains(s.Metrics, m.metric) {
+			continue
 		}
-		if x, name, ok := r.ratio(bench); ok {
-			row = append(row, fmt.Sprintf("%.2f× (%s)", x, name))
-		} else {
-			row = append(row, "–")
+		p("### %s\n\n%s\n\n", m.title, m.about)
+		header := append([]string{"benchmark"}, s.Routers...)
+		header = append(header, r.Base+" ÷ fastest of "+refs)
+		tableHead(&b, header)
+		for _, bench := range benches {
+			row := []string{bench}
+			for _, rt := range s.Routers {
+				c, ok := s.Get(m.metric, bench, rt)
+				row = append(row, cellText(c, ok, true))
+			}
+			if x, name, ok := r.ratio(m.metric, bench); ok {
+				row = append(row, fmt.Sprintf("%.2f× (%s)", x, name))
+			} else {
+				row = append(row, "–")
+			}
+			tableRow(&b, row)
 		}
-		tableRow(&b, row)
+		p("\n")
 	}
-	p("\n")
 
 	for _, m := range []struct{ metric, title string }{
 		{"B/op", "Memory (B/op)"},
@@ -203,15 +227,19 @@ func (r *Report) renderVerdict(b *strings.Builder, benches []string) {
 	} else {
 		fmt.Fprintf(b, "- **Allocations:** %s allocates in %s.\n", r.Base, strings.Join(allocating, ", "))
 	}
-	if x, name, ok := r.ratio("GitHubAll"); ok {
-		verdict := "no slower than"
+	for _, m := range timeMetrics() {
+		x, name, ok := r.ratio(m.metric, "GitHubAll")
+		if !ok {
+			continue
+		}
+		verdict := "as fast as"
 		if x > 1 {
 			verdict = fmt.Sprintf("%.0f%% slower than", (x-1)*100)
 		} else if x < 1 {
 			verdict = fmt.Sprintf("%.0f%% faster than", (1-x)*100)
 		}
-		fmt.Fprintf(b, "- **GitHub set:** %s is %s the fastest of %s (%s, ratio %.2f).\n",
-			r.Base, verdict, strings.Join(r.Reference, ", "), name, x)
+		fmt.Fprintf(b, "- **GitHub set, %s:** %s is %s the fastest of %s (%s; ratio %.2f).\n",
+			m.short, r.Base, verdict, strings.Join(r.Reference, ", "), name, x)
 	}
 	b.WriteString("\n")
 }

@@ -25,7 +25,7 @@ type Cell struct {
 
 // Stats holds the summaries of one benchstat run, by metric, benchmark and
 // router. Metrics are benchstat's units with seconds turned into
-// nanoseconds: "ns/op", "B/op", "allocs/op".
+// nanoseconds: "ns/op", "cpu-ns/op", "B/op", "allocs/op".
 type Stats struct {
 	Routers    []string // in benchstat's column order
 	Benchmarks []string // in benchstat's row order, without the -GOMAXPROCS suffix
@@ -164,6 +164,8 @@ func metricOf(unit string) (string, float64, error) {
 	switch strings.TrimSpace(unit) {
 	case "sec/op":
 		return "ns/op", 1e9, nil
+	case "cpu-sec/op": // the harness's cpu-ns/op, which benchstat turns into seconds
+		return "cpu-ns/op", 1e9, nil
 	case "B/op":
 		return "B/op", 1, nil
 	case "allocs/op":
