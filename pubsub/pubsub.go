@@ -13,17 +13,18 @@ type Broker interface {
 	// Publish sends payload to every current subscription whose channel or pattern
 	// matches channel, in this process and in every other process connected to the same
 	// server and namespace. It returns once the driver has handed the message to its
-	// server (or, for the memory driver, to the local subscriptions); it does not wait
-	// for subscribers. The broker does not keep payload after Publish returns, so the
+	// server or to its connection's send buffer (nats), or, for the memory driver, to
+	// the local subscriptions; it does not wait for subscribers. The broker does not keep payload after Publish returns, so the
 	// caller may reuse it. An invalid channel fails with [ErrInvalidChannel], a payload
 	// over the driver's limit with [ErrTooLarge], a closed broker with [ErrClosed].
 	Publish(ctx context.Context, channel string, payload []byte) error
 
 	// Subscribe subscribes to one channel, named exactly: "*", ">" and dots have no
 	// special meaning here. When Subscribe returns, the server has registered the
-	// subscription, so every message published afterwards is delivered to it. ctx bounds
-	// the subscribing only; the subscription lives until it is closed, its broker is
-	// closed, or it falls behind (see [Subscription]).
+	// subscription, so every message published afterwards is delivered to it (while the
+	// broker is reconnecting, it is registered as soon as the connection is back). ctx
+	// bounds the subscribing only; the subscription lives until it is closed, its broker
+	// is closed, or it falls behind (see [Subscription]).
 	Subscribe(ctx context.Context, channel string) (Subscription, error)
 
 	// SubscribePattern subscribes to every channel that pattern matches (see [Match]):
