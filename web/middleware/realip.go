@@ -187,27 +187,20 @@ func parseHop(s string) (netip.Addr, bool) {
 	if s == "" || len(s) > 64 {
 		return netip.Addr{}, false
 	}
+	// Pick the parser by shape: a failed parse allocates its error.
 	var a netip.Addr
-	if s[0] == '[' {
-		if s[len(s)-1] == ']' {
-			s = s[1 : len(s)-1]
-		} else if ap, err := netip.ParseAddrPort(s); err == nil {
-			a = ap.Addr()
-		} else {
-			return netip.Addr{}, false
-		}
+	var err error
+	switch colon := strings.IndexByte(s, ':'); {
+	case s[0] == '[' && s[len(s)-1] == ']':
+		a, err = netip.ParseAddr(s[1 : len(s)-1])
+	case s[0] == '[' || (colon >= 0 && strings.IndexByte(s[colon+1:], ':') < 0):
+		var ap netip.AddrPort
+		ap, err = netip.ParseAddrPort(s) // "[v6]:port" or "v4:port"
+		a = ap.Addr()
+	default:
+		a, err = netip.ParseAddr(s)
 	}
-	if !a.IsValid() {
-		var err error
-		if a, err = netip.ParseAddr(s); err != nil {
-			ap, err := netip.ParseAddrPort(s)
-			if err != nil {
-				return netip.Addr{}, false
-			}
-			a = ap.Addr()
-		}
-	}
-	if a.Zone() != "" {
+	if err != nil || a.Zone() != "" {
 		return netip.Addr{}, false
 	}
 	return a.Unmap(), true
