@@ -114,21 +114,14 @@ func (c cpuClock) report(b *testing.B) {
 	b.ReportMetric(float64(end-c.start)/float64(b.N), "cpu-ns/op")
 }
 
-// The single routes of the GitHub set that the GitHubStatic and GitHubParam
-// benchmarks look up.
-var (
-	gitHubStatic = Route{"GET", "/user/repos"}
-	gitHubParam  = Route{"GET", "/repos/:owner/:repo/issues/:number"}
-)
-
 // The benchmarks of one router, named as in the classic benchmark.
 
 func benchGitHubAll(b *testing.B, rtr Router) { benchRoutes(b, rtr, GitHubAPI()) }
 func benchGitHubStatic(b *testing.B, rtr Router) {
-	benchRoute(b, rtr, GitHubAPI(), gitHubStatic, Noop)
+	benchRoute(b, rtr, GitHubAPI(), Route{"GET", "/user/repos"}, Noop)
 }
 func benchGitHubParam(b *testing.B, rtr Router) {
-	benchRoute(b, rtr, GitHubAPI(), gitHubParam, Noop)
+	benchRoute(b, rtr, GitHubAPI(), Route{"GET", "/repos/:owner/:repo/issues/:number"}, Noop)
 }
 func benchStaticAll(b *testing.B, rtr Router) { benchRoutes(b, rtr, StaticRoutes()) }
 func benchParseAll(b *testing.B, rtr Router)  { benchRoutes(b, rtr, ParseAPI()) }

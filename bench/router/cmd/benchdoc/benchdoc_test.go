@@ -194,6 +194,23 @@ func TestPeerList(t *testing.T) {
 	}
 }
 
+func TestTrimProcs(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"GitHubAll-2", "GitHubAll"},
+		{"GitHubAll-16", "GitHubAll"},
+		{"GitHubAll", "GitHubAll"},
+		{"Param-x", "Param-x"},
+		{"Param-", "Param-"},
+		{"-2", ""},
+	}
+	for _, tt := range tests {
+		if got := trimProcs(tt.in); got != tt.want {
+			t.Errorf("trimProcs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestSplice(t *testing.T) {
 	t.Parallel()
 	section := Heading + "\n\nnew\n"

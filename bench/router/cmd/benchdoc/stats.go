@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -46,8 +45,19 @@ func (s *Stats) set(metric, bench, router string, c Cell) {
 	s.cells[metric+"\x00"+bench+"\x00"+router] = c
 }
 
-// procsSuffix is the -GOMAXPROCS suffix go test adds to benchmark names.
-var procsSuffix = regexp.MustCompile(`-[0-9]+$`)
+// trimProcs removes the -GOMAXPROCS suffix go test adds to benchmark names.
+func trimProcs(name string) string {
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 || i == len(name)-1 {
+		return name
+	}
+	for _, c := range name[i+1:] {
+		if c < '0' || c > '9' {
+			return name
+		}
+	}
+	return name[:i]
+}
 
 // maxInput bounds the CSV benchdoc reads; benchstat's output for this suite
 // is a few kilobytes.
@@ -132,7 +142,7 @@ func ParseCSV(r io.Reader) (*Stats, error) {
 		if cols == nil || len(row) < 2 || row[0] == "" || row[0] == "geomean" {
 			continue // preamble, footnotes, geomean
 		}
-		bench := procsSuffix.ReplaceAllString(row[0], "")
+		bench := trimProcs(row[0])
 		if !seenBench[bench] {
 			seenBench[bench] = true
 			s.Benchmarks = append(s.Benchmarks, bench)
