@@ -371,8 +371,8 @@ type fieldScanner interface {
 	setPtr(p unsafe.Pointer)
 }
 
-func newScanner(cols []*column, extra int) *scanner {
-	s := &scanner{cols: cols, dest: make([]any, len(cols), len(cols)+extra)}
+func newScanner(cols []*column, extra int) scanner {
+	s := scanner{cols: cols, dest: make([]any, len(cols), len(cols)+extra)}
 	for i, c := range cols {
 		var w fieldScanner
 		switch {
