@@ -376,3 +376,34 @@ func TestNormalizeDecimal(t *testing.T) {
 }
 
 var _ = json.Valid
+
+type selfCategory struct {
+	Model
+	Name     string
+	ParentID *int64 `orm:"fk=selfCategory,ondelete=setnull"`
+	Parent   *selfCategory
+	Children []selfCategory
+	Related  []*selfCategory `orm:"m2m"`
+}
+
+func TestRegisterSelfRelations(t *testing.T) {
+	t.Parallel()
+	r := NewRegistry()
+	if err := r.Register(selfCategory{}); err != nil {
+		t.Fatal(err)
+	}
+	m := r.Meta("selfCategory")
+	if p := m.Relation("Parent"); p == nil || p.Kind != BelongsTo || p.Column != "parent_id" {
+		t.Errorf("Parent = %+v", p)
+	}
+	if c := m.Relation("Children"); c == nil || c.Kind != HasMany || c.Column != "parent_id" {
+		t.Errorf("Children = %+v", c)
+	}
+	rel := m.Relation("Related")
+	if rel == nil || rel.JoinTable != "self_category_related" || rel.JoinColumn != "self_category_id" || rel.JoinRefColumn != "related_id" {
+		t.Fatalf("Related = %+v", rel)
+	}
+	if j := r.Meta("selfCategory.Related"); j == nil || j.Fields[0].ForeignKey.Table != m.Table || j.Fields[1].ForeignKey.Table != m.Table {
+		t.Errorf("join = %+v", j)
+	}
+}

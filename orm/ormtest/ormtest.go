@@ -261,9 +261,20 @@ type Gauge struct {
 	Level int64
 }
 
+// Category is a tree (belongs-to and has-many on itself) with a many-to-many relation to
+// itself.
+type Category struct {
+	orm.Model
+	Name     string `orm:"size=50"`
+	ParentID *int64 `orm:"fk=Category,ondelete=setnull"`
+	Parent   *Category
+	Children []Category
+	Related  []*Category `orm:"m2m"`
+}
+
 // Models returns the suite's models, for a registry.
 func Models() []any {
-	return []any{Author{}, Post{}, Comment{}, Tag{}, Document{}, Account{}}
+	return []any{Author{}, Post{}, Comment{}, Tag{}, Document{}, Account{}, Category{}}
 }
 
 // env is one test's database.

@@ -140,6 +140,38 @@ func testManyToMany(t *testing.T, e *env) {
 	eq(t, "links after delete", len(again.Posts), 0)
 }
 
+func testSelfRelations(t *testing.T, e *env) {
+	root := &Category{Name: "root"}
+	e.must(orm.Create(e.ctx, root))
+	var kids []*Category
+	for _, n := range []string{"a", "b"} {
+		c := &Category{Name: n, ParentID: &root.ID}
+		e.must(orm.Create(e.ctx, c))
+		kids = append(kids, c)
+	}
+	e.must(orm.Link(e.ctx, kids[0], "Related", kids[1], root))
+	tr := trackerCtx(e)
+	cats, err := orm.Q[Category](tr.ctx).OrderBy("id").Prefetch("Parent", "Children.Children", "Related").All()
+	e.must(err)
+	eq(t, "queries", tr.t.Queries(), 5)
+	eq(t, "root children", len(cats[0].Children), 2)
+	eq(t, "root parent", cats[0].Parent == nil, true)
+	if cats[1].Parent == nil || cats[1].Parent.Name != "root" {
+		t.Errorf("a's parent = %+v", cats[1].Parent)
+	}
+	var related []string
+	for _, r := range cats[1].Related {
+		related = append(related, r.Name)
+	}
+	eq(t, "a related", strings.Join(related, ","), "root,b")
+	eq(t, "b related", len(cats[2].Related), 0)
+	// Deleting the root sets the children's parent to NULL.
+	e.must(orm.Delete(e.ctx, root))
+	a, err := orm.Q[Category](e.ctx).Get(kids[0].ID)
+	e.must(err)
+	eq(t, "orphaned", a.ParentID == nil, true)
+}
+
 func testTx(t *testing.T, e *env) {
 	db := e.db
 	count := func() int64 {

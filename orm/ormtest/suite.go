@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"Decimal", testDecimal},
 		{"Prefetch", testPrefetch},
 		{"ManyToMany", testManyToMany},
+		{"SelfRelations", testSelfRelations},
 		{"Tx", testTx},
 		{"Hooks", testHooks},
 		{"Violations", testViolations},
