@@ -72,6 +72,9 @@ func main() {
 	// Everything needed is in the module cache once this module builds: stay offline.
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "CGO_ENABLED=0")
 	out, err := cmd.CombinedOutput()
+	if err != nil && strings.Contains(string(out), "GOPROXY=off") {
+		t.Skipf("a module is missing from the module cache and the test stays offline:\n%s", out)
+	}
 	if err != nil {
 		t.Fatalf("go run: %v\n%s", err, out)
 	}
