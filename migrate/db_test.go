@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -20,6 +18,8 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/sinewdev/sinew/orm"
+	ormmysql "github.com/sinewdev/sinew/orm/mysql"
+	ormpostgres "github.com/sinewdev/sinew/orm/postgres"
 	ormsqlite "github.com/sinewdev/sinew/orm/sqlite"
 )
 
@@ -29,73 +29,24 @@ const (
 	envMySQL    = "SINEW_TEST_MYSQL_URL"
 )
 
-// testDialect stands in for the PostgreSQL and MySQL dialects of the orm package until
-// they exist: it takes the SQLite dialect for what the migrations do not use, and gives
-// the name, quoting, placeholders and canonical column types of orm/dialect.go.
+// newTestDialect returns the orm package's dialect of that name.
+func newTestDialect(name string) orm.Dialect {
+	switch name {
+	case "postgres":
+		return ormpostgres.Dialect()
+	case "mysql":
+		return ormmysql.Dialect()
+	}
+	return ormsqlite.Dialect()
+}
+
+// testDialect renames a dialect, to test that unknown engines are refused.
 type testDialect struct {
 	orm.Dialect
 	name string
 }
 
-func newTestDialect(name string) orm.Dialect {
-	if name == "sqlite" {
-		return ormsqlite.Dialect()
-	}
-	return testDialect{Dialect: ormsqlite.Dialect(), name: name}
-}
-
 func (d testDialect) Name() string { return d.name }
-
-func (d testDialect) Quote(s string) string {
-	if d.name == "mysql" {
-		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
-
-func (d testDialect) Placeholder(n int) string {
-	if d.name == "postgres" {
-		return "$" + strconv.Itoa(n)
-	}
-	return "?"
-}
-
-func (d testDialect) ColumnType(f *orm.Field) string {
-	pick := func(sqlite, pg, my string) string {
-		switch d.name {
-		case "sqlite":
-			return sqlite
-		case "postgres":
-			return pg
-		}
-		return my
-	}
-	switch f.Kind {
-	case orm.KindBool:
-		return "BOOLEAN"
-	case orm.KindInt:
-		return pick("INTEGER", "BIGINT", "BIGINT")
-	case orm.KindFloat:
-		return pick("REAL", "DOUBLE PRECISION", "DOUBLE")
-	case orm.KindDecimal:
-		return pick("TEXT", fmt.Sprintf("NUMERIC(%d,%d)", f.Size, f.Scale), fmt.Sprintf("DECIMAL(%d,%d)", f.Size, f.Scale))
-	case orm.KindString:
-		return fmt.Sprintf("VARCHAR(%d)", f.Size)
-	case orm.KindText:
-		return pick("TEXT", "TEXT", "LONGTEXT")
-	case orm.KindBytes:
-		return pick("BLOB", "BYTEA", "LONGBLOB")
-	case orm.KindTime:
-		return pick("DATETIME", "TIMESTAMPTZ", "DATETIME(6)")
-	case orm.KindDate:
-		return "DATE"
-	case orm.KindUUID:
-		return pick("TEXT", "UUID", "CHAR(36)")
-	case orm.KindJSON:
-		return pick("TEXT", "JSONB", "JSON")
-	}
-	return ""
-}
 
 // testDB is one isolated database: a temporary SQLite file, a PostgreSQL schema or a
 // MySQL database, dropped when the test ends.
