@@ -404,6 +404,50 @@ func testCheck(t *testing.T, open Opener) {
 	eq(t, "level kept", got.Level, int64(3))
 }
 
+type typoModel struct {
+	orm.Model
+	Title string `orm:"sise=100"`
+	Owner int64  `orm:"fk=Nobody"`
+	Tags  []Tag  `orm:"m2n"`
+}
+
+// testRegistration checks that tag typos are reported at registration, before any database
+// work, and that a registry that refused a model is still usable.
+func testRegistration(t *testing.T, open Opener) {
+	reg := orm.NewRegistry()
+	err := reg.Register(typoModel{}, Tag{})
+	for _, want := range []string{
+		`orm: typoModel.Title: unknown tag option "sise" (did you mean "size"?)`,
+		`orm: typoModel.Tags: unknown tag option "m2n" (did you mean "m2m"?)`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Register: %v\nwant %s", err, want)
+		}
+	}
+	var me *orm.ModelError
+	if !errors.As(err, &me) || me.Model != "typoModel" {
+		t.Errorf("not a *ModelError: %#v", err)
+	}
+	if reg.Meta("Tag") != nil {
+		t.Error("a failed Register registered the other models of the call")
+	}
+	type fixed struct {
+		orm.Model
+		Title string `orm:"size=100"`
+		Owner int64  `orm:"fk=Nobody"`
+	}
+	if err := reg.Register(fixed{}); err == nil || !strings.Contains(err.Error(), "fk=Nobody: no model named Nobody") {
+		t.Errorf("unknown fk target: %v", err)
+	}
+	if err := reg.Register(Models()...); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, orm.Config{Registry: reg})
+	e := &env{t: t, db: db, ctx: orm.WithDB(context.Background(), db)}
+	e.must(db.CreateTables(e.ctx))
+	e.must(orm.Create(e.ctx, &Tag{Name: "ok"}))
+}
+
 func testValueErrors(t *testing.T, e *env) {
 	a := e.author("Ann")
 	tests := []struct {

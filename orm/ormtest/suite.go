@@ -54,4 +54,8 @@ func Run(t *testing.T, open Opener) {
 		t.Parallel()
 		testCheck(t, open)
 	})
+	t.Run("Registration", func(t *testing.T) {
+		t.Parallel()
+		testRegistration(t, open)
+	})
 }
