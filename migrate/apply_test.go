@@ -329,3 +329,38 @@ func TestModifiedAndUnknownMigrations(t *testing.T) {
 		}
 	})
 }
+
+// TestAddNotNullColumn: a NOT NULL column without a default can be added to an empty table
+// everywhere (SQLite refuses ALTER TABLE ADD COLUMN for it, so the table is rebuilt), and
+// fails cleanly on PostgreSQL and SQLite when rows would be left without a value.
+func TestAddNotNullColumn(t *testing.T) {
+	t.Parallel()
+	base := Migration{Name: "0001_t", Operations: []Operation{CreateTable{Name: "t", Columns: []Column{
+		{Name: "id", Kind: orm.KindInt, PrimaryKey: true, AutoIncrement: true},
+		{Name: "a", Kind: orm.KindInt},
+	}}}}
+	add := func(name, col string) Migration {
+		return Migration{Name: name, Operations: []Operation{AddColumn{Table: "t", Column: Column{Name: col, Kind: orm.KindString, Size: 10}}}}
+	}
+	forEachDB(t, func(t *testing.T, tdb *testDB) {
+		ctx := context.Background()
+		ms := []Migration{base, add("0002_b", "b")}
+		if _, err := newMigrator(t, tdb, ms, Config{}).Apply(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s, _ := SchemaOf(ms)
+		assertSchema(t, tdb, s, "after adding to an empty table")
+		if tdb.name == "mysql" {
+			return // MySQL fills NOT NULL columns with an implicit default instead of failing
+		}
+		mustExec(t, tdb, "INSERT INTO t (a, b) VALUES (1, 'x')")
+		ms = append(ms, add("0003_c", "c"))
+		if _, err := newMigrator(t, tdb, ms, Config{}).Apply(ctx); err == nil {
+			t.Fatal("adding a NOT NULL column without default to a table with rows succeeded")
+		}
+		assertSchema(t, tdb, s, "after the refused addition")
+		if n := count(t, tdb, "SELECT COUNT(*) FROM t"); n != 1 {
+			t.Fatalf("%d rows", n)
+		}
+	})
+}
