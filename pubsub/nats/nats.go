@@ -36,6 +36,11 @@ type Config struct {
 	MaxPayload int
 	// Name is the connection name the server shows in its monitoring. Default "sinew".
 	Name string
+	// HealthCheck is the interval of the client's PINGs to the server; after two go
+	// unanswered the connection counts as lost, which is how a server that vanished
+	// without closing the connection is noticed. Default 15s (nats.go's own default is
+	// two minutes).
+	HealthCheck time.Duration
 	// ReconnectWait is the pause between reconnection attempts, to which nats.go adds up
 	// to 100ms of jitter. Default 250ms.
 	ReconnectWait time.Duration
@@ -131,6 +136,9 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 	if cfg.Name == "" {
 		cfg.Name = "sinew"
 	}
+	if cfg.HealthCheck <= 0 {
+		cfg.HealthCheck = 15 * time.Second
+	}
 	if cfg.ReconnectWait <= 0 {
 		cfg.ReconnectWait = 250 * time.Millisecond
 	}
@@ -155,6 +163,8 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		natsgo.MaxReconnects(-1),
 		natsgo.ReconnectWait(cfg.ReconnectWait),
 		natsgo.ReconnectJitter(100*time.Millisecond, time.Second),
+		natsgo.PingInterval(cfg.HealthCheck),
+		natsgo.MaxPingsOutstanding(2),
 		natsgo.NoCallbacksAfterClientClose(),
 		natsgo.DisconnectErrHandler(func(_ *natsgo.Conn, err error) {
 			if err != nil {

@@ -64,6 +64,7 @@ func config(tb testing.TB) pubsubtest.Config {
 				Namespace:     "sinew-pubsubtest",
 				Buffer:        buffer,
 				MaxPayload:    testMaxPayload,
+				HealthCheck:   100 * time.Millisecond,
 				ReconnectWait: 50 * time.Millisecond,
 			})
 			if err != nil {
@@ -77,6 +78,12 @@ func config(tb testing.TB) pubsubtest.Config {
 			p, _ := proxies.Load(b)
 			if n := p.(*tcpproxy.Proxy).KillConns(); n == 0 {
 				tb.Fatal("the broker had no connection to kill")
+			}
+		},
+		Blackhole: func(tb testing.TB, b pubsub.Broker) {
+			p, _ := proxies.Load(b)
+			if n := p.(*tcpproxy.Proxy).Blackhole(); n == 0 {
+				tb.Fatal("the broker had no connection to blackhole")
 			}
 		},
 	}

@@ -54,6 +54,11 @@ type Config struct {
 	// MaxConns bounds the pool of publishing connections; the listening connection comes
 	// on top. Default 4.
 	MaxConns int32
+	// HealthCheck is how long the listening connection may stay silent before the
+	// broker pings it; a ping unanswered for as long again counts as a lost connection,
+	// which is how a server that vanished without closing the connection is noticed.
+	// Default 15s.
+	HealthCheck time.Duration
 	// ReconnectWait is the pause before the first attempt to reconnect the listening
 	// connection; each failed attempt doubles it, up to 30 seconds. Default 250ms.
 	ReconnectWait time.Duration
@@ -111,6 +116,9 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 	}
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = 4
+	}
+	if cfg.HealthCheck <= 0 {
+		cfg.HealthCheck = 15 * time.Second
 	}
 	if cfg.ReconnectWait <= 0 {
 		cfg.ReconnectWait = 250 * time.Millisecond
@@ -209,9 +217,21 @@ func (b *Broker) run(conn *pgx.Conn) {
 
 func (b *Broker) receive(conn *pgx.Conn) error {
 	for {
-		n, err := conn.WaitForNotification(b.ctx)
+		ctx, cancel := context.WithTimeout(b.ctx, b.cfg.HealthCheck)
+		n, err := conn.WaitForNotification(ctx)
+		cancel()
 		if err != nil {
-			return err
+			if b.ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
+			// Silent for a while: make sure the connection is still there.
+			ctx, cancel := context.WithTimeout(b.ctx, b.cfg.HealthCheck)
+			err := conn.Ping(ctx)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("health check: %w", err)
+			}
+			continue
 		}
 		if n.Channel != b.ident {
 			continue

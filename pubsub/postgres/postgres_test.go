@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/sinewdev/sinew/pubsub"
+	"github.com/sinewdev/sinew/pubsub/internal/tcpproxy"
 	"github.com/sinewdev/sinew/pubsub/postgres"
 	"github.com/sinewdev/sinew/pubsub/pubsubtest"
 )
@@ -52,34 +53,58 @@ func withAppName(tb testing.TB, raw, name string) string {
 	return u.String()
 }
 
+// config connects every broker through its own TCP proxy (for Blackhole) and with its
+// own application_name (for Kill, which terminates its server processes).
 func config(tb testing.TB) pubsubtest.Config {
 	raw := serverURL(tb)
-	var names sync.Map // pubsub.Broker → application_name
+	type conns struct {
+		name  string
+		proxy *tcpproxy.Proxy
+	}
+	var brokers sync.Map // pubsub.Broker → conns
 	return pubsubtest.Config{
 		New: func(tb testing.TB, buffer int) pubsub.Broker {
+			u, err := url.Parse(raw)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			p, err := tcpproxy.Start(u.Host)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(p.Close)
+			u.Host = p.Addr()
 			name := "sinew-pubsubtest-" + strings.ToLower(rand.Text()[:10])
 			b, err := postgres.New(context.Background(), postgres.Config{
-				ConnString:    withAppName(tb, raw, name),
+				ConnString:    withAppName(tb, u.String(), name),
 				Namespace:     "sinew_pubsubtest",
 				Buffer:        buffer,
+				HealthCheck:   250 * time.Millisecond,
 				ReconnectWait: 50 * time.Millisecond,
 			})
 			if err != nil {
 				tb.Fatal(err)
 			}
-			names.Store(b, name)
+			brokers.Store(b, conns{name, p})
 			return b
 		},
 		MaxPayload: postgres.MaxPayload,
 		Kill: func(tb testing.TB, b pubsub.Broker) {
-			name, _ := names.Load(b)
-			kill(tb, raw, name.(string))
+			c, _ := brokers.Load(b)
+			kill(tb, raw, c.(conns).name)
+		},
+		Blackhole: func(tb testing.TB, b pubsub.Broker) {
+			c, _ := brokers.Load(b)
+			if c.(conns).proxy.Blackhole() == 0 {
+				tb.Fatal("the broker had no connection to blackhole")
+			}
 		},
 	}
 }
 
 // kill terminates every server process of the connections named name, and fails
-// unless one of them is the listening connection.
+// unless one of them is the listening connection (whose last statement was its LISTEN or
+// a health check ping).
 func kill(tb testing.TB, raw, name string) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -90,7 +115,7 @@ func kill(tb testing.TB, raw, name string) {
 	}
 	defer conn.Close(ctx)
 	var listeners int
-	err = conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE query LIKE 'LISTEN %') FROM (
+	err = conn.QueryRow(ctx, `SELECT count(*) FILTER (WHERE query LIKE 'LISTEN %' OR query = '-- ping') FROM (
 		SELECT pg_terminate_backend(pid), query FROM pg_stat_activity WHERE application_name = $1) AS killed`, name).Scan(&listeners)
 	if err != nil {
 		tb.Fatal(err)

@@ -4,7 +4,8 @@
 // and subscribing, several subscribers, unsubscribing, channel isolation, pattern
 // subscriptions, ordering under concurrent publishers, payload limits, hostile channel
 // names, cancellation, closing, slow consumers, two brokers sharing a server (two app
-// instances) and reconnection after the server drops the connection.
+// instances), reconnection after the server drops the connection, and recovery from a
+// connection that silently stops carrying traffic.
 //
 // [Benchmark] measures publish-to-receive latency and pipelined throughput. Both need
 // only the [Config]; a third-party driver can use the package the same way as Sinew's

@@ -36,6 +36,12 @@ type Config struct {
 	// subscriber's connections and checks that its subscriptions resume and that it can
 	// publish again. Nil skips that test (for drivers without a server).
 	Kill func(tb testing.TB, b pubsub.Broker)
+	// Blackhole makes every server connection of b silently drop all traffic from now
+	// on without closing it, as a vanished host behind a firewall does; new connections
+	// work. The dead-connection test checks that b's health check notices within the
+	// reconnection deadline and recovers as after Kill, so New should configure a short
+	// health check interval. Nil skips that test.
+	Blackhole func(tb testing.TB, b pubsub.Broker)
 	// Timeout bounds each wait for a message that should arrive; reconnection gets three
 	// times as long. Default 10 seconds.
 	Timeout time.Duration
@@ -79,6 +85,7 @@ func Run(t *testing.T, cfg Config) {
 		{"SubscriptionChurn", s.testChurn},
 		{"TwoInstances", s.testTwoInstances},
 		{"Reconnect", s.testReconnect},
+		{"DeadConnection", s.testDeadConnection},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -847,6 +854,19 @@ func (s *suite) testReconnect(t *testing.T) {
 	if s.Kill == nil {
 		t.Skip("the driver has no server connection to kill")
 	}
+	s.resume(t, s.Kill)
+}
+
+func (s *suite) testDeadConnection(t *testing.T) {
+	if s.Blackhole == nil {
+		t.Skip("Config.Blackhole is not set")
+	}
+	s.resume(t, s.Blackhole)
+}
+
+// resume breaks the subscribing broker's connections with breakConns and checks that its
+// subscriptions resume, that it can publish again and that new subscriptions work.
+func (s *suite) resume(t *testing.T, breakConns func(testing.TB, pubsub.Broker)) {
 	sub := s.broker(t, 0)
 	pub := sub
 	if !s.Isolated {
@@ -858,7 +878,7 @@ func (s *suite) testReconnect(t *testing.T) {
 	publish(t, pub, ch, []byte("before"))
 	s.expect(t, exact, ch, []byte("before"))
 
-	s.Kill(t, sub)
+	breakConns(t, sub)
 
 	// Messages published while the subscriber reconnects may be lost (at-most-once);
 	// probes go out until both subscriptions receive again.
@@ -867,7 +887,7 @@ func (s *suite) testReconnect(t *testing.T) {
 		tb.Helper()
 		for i := 0; ; i++ {
 			if time.Now().After(deadline) {
-				tb.Fatalf("%s: nothing arrived within %v of the kill", what, 3*s.Timeout)
+				tb.Fatalf("%s: nothing arrived within %v", what, 3*s.Timeout)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			err := from.Publish(ctx, ch, []byte("probe "+strconv.Itoa(i)))
@@ -890,12 +910,12 @@ func (s *suite) testReconnect(t *testing.T) {
 			}
 		}
 	}
-	probe(t, pub, ch, exact, "exact subscription after the kill")
-	probe(t, pub, ch+".p", pattern, "pattern subscription after the kill")
+	probe(t, pub, ch, exact, "exact subscription after the break")
+	probe(t, pub, ch+".p", pattern, "pattern subscription after the break")
 	if !s.Isolated {
 		// The killed broker can publish again, and other instances receive it.
 		other := subscribe(t, pub, ch+".back")
-		probe(t, sub, ch+".back", other, "publishing from the killed broker")
+		probe(t, sub, ch+".back", other, "publishing from the broken broker")
 	}
 	// New subscriptions on the reconnected broker work.
 	late := subscribe(t, sub, ch+".late")

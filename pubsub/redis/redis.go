@@ -2,12 +2,16 @@ package redis
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -41,8 +45,14 @@ type Config struct {
 	// MaxPayload is the largest payload Publish accepts, in bytes. Default
 	// DefaultMaxPayload (1 MiB).
 	MaxPayload int
-	// Logger receives payloads on the namespace that this driver cannot read. go-redis
-	// logs reconnections through its own logger. Default slog.Default().
+	// HealthCheck is how long the receiving connection may stay silent before the
+	// broker publishes a heartbeat to itself; a heartbeat that does not come back within
+	// as long again means the connection is dead (a server that vanished without closing
+	// it), and the broker drops its connections so that go-redis reconnects. Default 15s.
+	HealthCheck time.Duration
+	// Logger receives dead connections and payloads on the namespace that this driver
+	// cannot read. go-redis logs its reconnections through its own logger. Default
+	// slog.Default().
 	Logger *slog.Logger
 }
 
@@ -62,6 +72,14 @@ type Broker struct {
 	// waiting holds, per "s:"+channel or "p:"+glob, the Subscribe calls waiting for
 	// Redis to confirm.
 	waiting map[string][]chan struct{}
+
+	// heartbeat is the Redis channel of the health check; the control characters keep it
+	// apart from every valid channel.
+	heartbeat string
+	lastRecv  atomic.Int64 // UnixNano of the last thing the receiving connection got
+
+	connsMu sync.Mutex
+	conns   map[*trackedConn]struct{}
 
 	closed atomic.Bool
 	done   chan struct{}
@@ -96,6 +114,9 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 	if cfg.MaxPayload <= 0 {
 		cfg.MaxPayload = DefaultMaxPayload
 	}
+	if cfg.HealthCheck <= 0 {
+		cfg.HealthCheck = 15 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -104,14 +125,20 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		return nil, fmt.Errorf("redis broker: %w", err)
 	}
 	b := &Broker{
-		cfg:     cfg,
-		prefix:  cfg.Namespace + ":",
-		rdb:     goredis.NewClient(opt),
-		log:     cfg.Logger.With("broker", "redis", "namespace", cfg.Namespace),
-		globs:   make(map[string][]fanout.Subject),
-		waiting: make(map[string][]chan struct{}),
-		done:    make(chan struct{}),
+		cfg:       cfg,
+		prefix:    cfg.Namespace + ":",
+		log:       cfg.Logger.With("broker", "redis", "namespace", cfg.Namespace),
+		globs:     make(map[string][]fanout.Subject),
+		waiting:   make(map[string][]chan struct{}),
+		heartbeat: cfg.Namespace + ":\x01heartbeat\x01" + rand.Text(),
+		conns:     make(map[*trackedConn]struct{}),
+		done:      make(chan struct{}),
 	}
+	// Deadlines of the contexts passed to Publish and Subscribe bound their I/O, as the
+	// pubsub contract says (go-redis ignores them unless told).
+	opt.ContextTimeoutEnabled = true
+	opt.Dialer = b.dialer(goredis.NewDialer(opt))
+	b.rdb = goredis.NewClient(opt)
 	if err := b.rdb.Ping(ctx).Err(); err != nil {
 		b.rdb.Close()
 		return nil, fmt.Errorf("redis broker: %w", err)
@@ -119,9 +146,108 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 	b.table = fanout.New(upstream{b}, cfg.Buffer)
 	b.ps = b.rdb.Subscribe(context.Background())
 	msgs := b.ps.ChannelWithSubscriptions(goredis.WithChannelSize(pending))
+	b.lastRecv.Store(time.Now().UnixNano())
 	b.wg.Add(1)
 	go b.receive(msgs)
+	if err := b.subscribe(ctx, false, b.heartbeat); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("redis broker: %w", err)
+	}
+	b.wg.Add(1)
+	go b.monitor()
 	return b, nil
+}
+
+// dialer wraps go-redis's dialer so that the broker knows its connections and can drop
+// them all when the health check finds them dead.
+func (b *Broker) dialer(dial func(context.Context, string, string) (net.Conn, error)) func(context.Context, string, string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		t := &trackedConn{Conn: c, b: b}
+		b.connsMu.Lock()
+		b.conns[t] = struct{}{}
+		b.connsMu.Unlock()
+		if sc, ok := c.(syscall.Conn); ok {
+			// go-redis checks pooled connections through SyscallConn; keep that working.
+			return &trackedSyscallConn{trackedConn: t, sc: sc}, nil
+		}
+		return t, nil
+	}
+}
+
+type trackedConn struct {
+	net.Conn
+	b    *Broker
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		c.b.connsMu.Lock()
+		delete(c.b.conns, c)
+		c.b.connsMu.Unlock()
+	})
+	return c.Conn.Close()
+}
+
+type trackedSyscallConn struct {
+	*trackedConn
+	sc syscall.Conn
+}
+
+func (c *trackedSyscallConn) SyscallConn() (syscall.RawConn, error) { return c.sc.SyscallConn() }
+
+// dropConns closes every connection of the broker.
+func (b *Broker) dropConns() {
+	b.connsMu.Lock()
+	conns := make([]*trackedConn, 0, len(b.conns))
+	for c := range b.conns {
+		conns = append(conns, c)
+	}
+	b.connsMu.Unlock()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+}
+
+// monitor publishes a heartbeat when the receiving connection has been silent for
+// HealthCheck, and drops the connections when it does not come back in time.
+func (b *Broker) monitor() {
+	defer b.wg.Done()
+	hc := b.cfg.HealthCheck
+	tick := time.NewTicker(hc / 2)
+	defer tick.Stop()
+	var sent time.Time // when the pending heartbeat went out; zero if none
+	for {
+		select {
+		case <-b.done:
+			return
+		case <-tick.C:
+		}
+		now := time.Now()
+		last := time.Unix(0, b.lastRecv.Load())
+		switch {
+		case now.Sub(last) < hc || (!sent.IsZero() && last.After(sent)):
+			sent = time.Time{}
+		case sent.IsZero():
+			ctx, cancel := context.WithTimeout(context.Background(), hc)
+			err := b.rdb.Publish(ctx, b.heartbeat, "").Err()
+			cancel()
+			if err == nil {
+				sent = now
+			} else if !b.closed.Load() {
+				b.log.Warn("pubsub: the receiving connection is silent and a heartbeat cannot be sent; reconnecting", "err", err)
+				b.dropConns()
+			}
+		case now.Sub(sent) >= hc:
+			b.log.Warn("pubsub: the receiving connection is silent and its heartbeat did not come back; reconnecting", "silent_for", now.Sub(last).Round(time.Millisecond))
+			b.dropConns()
+			sent = time.Time{}
+		}
+	}
 }
 
 // receive hands Redis's messages to the local subscriptions and its subscription
@@ -129,6 +255,7 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 func (b *Broker) receive(msgs <-chan any) {
 	defer b.wg.Done()
 	for v := range msgs {
+		b.lastRecv.Store(time.Now().UnixNano())
 		switch m := v.(type) {
 		case *goredis.Subscription:
 			switch m.Kind {
@@ -154,6 +281,9 @@ func (b *Broker) confirm(key string) {
 }
 
 func (b *Broker) deliver(m *goredis.Message) {
+	if m.Channel == b.heartbeat {
+		return
+	}
 	channel, ok := strings.CutPrefix(m.Channel, b.prefix)
 	if !ok || pubsub.ValidChannel(channel) != nil {
 		b.log.Warn("pubsub: ignoring a message on a channel this driver did not write", "channel", m.Channel)
@@ -207,29 +337,43 @@ type upstream struct{ b *Broker }
 
 func (u upstream) Open(ctx context.Context, s fanout.Subject) error {
 	b := u.b
-	key, wait := b.prefix+s.Name, "s:"+b.prefix+s.Name
+	key := b.prefix + s.Name
 	if s.Pattern {
 		key = b.glob(s.Name)
+		b.mu.Lock()
+		shared := len(b.globs[key]) > 0
+		// Copy on write: deliver reads the slice outside the lock.
+		b.globs[key] = append(b.globs[key][:len(b.globs[key]):len(b.globs[key])], s)
+		b.mu.Unlock()
+		if shared {
+			// Another pattern with the same glob is subscribed and confirmed already
+			// (Opens are serialised).
+			return nil
+		}
+	}
+	if err := b.subscribe(ctx, s.Pattern, key); err != nil {
+		u.Close(s)
+		if b.closed.Load() {
+			return pubsub.ErrClosed
+		}
+		return fmt.Errorf("pubsub: redis subscribe: %w", err)
+	}
+	return nil
+}
+
+// subscribe sends SUBSCRIBE key (PSUBSCRIBE if glob) and waits for Redis to confirm.
+func (b *Broker) subscribe(ctx context.Context, glob bool, key string) error {
+	wait := "s:" + key
+	if glob {
 		wait = "p:" + key
 	}
 	confirmed := make(chan struct{})
 	b.mu.Lock()
-	if s.Pattern {
-		shared := len(b.globs[key]) > 0
-		// Copy on write: deliver reads the slice outside the lock.
-		b.globs[key] = append(b.globs[key][:len(b.globs[key]):len(b.globs[key])], s)
-		if shared {
-			// Another pattern with the same glob is subscribed and confirmed already
-			// (Opens are serialised).
-			b.mu.Unlock()
-			return nil
-		}
-	}
 	b.waiting[wait] = append(b.waiting[wait], confirmed)
 	b.mu.Unlock()
 
 	var err error
-	if s.Pattern {
+	if glob {
 		err = b.ps.PSubscribe(ctx, key)
 	} else {
 		err = b.ps.Subscribe(ctx, key)
@@ -253,11 +397,7 @@ func (u upstream) Open(ctx context.Context, s fanout.Subject) error {
 		}
 	}
 	b.mu.Unlock()
-	u.Close(s)
-	if b.closed.Load() {
-		return pubsub.ErrClosed
-	}
-	return fmt.Errorf("pubsub: redis subscribe: %w", err)
+	return err
 }
 
 func indexOf(ws []chan struct{}, w chan struct{}) int {

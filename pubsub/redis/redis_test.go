@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/sinewdev/sinew/pubsub"
+	"github.com/sinewdev/sinew/pubsub/internal/tcpproxy"
 	"github.com/sinewdev/sinew/pubsub/pubsubtest"
 	"github.com/sinewdev/sinew/pubsub/redis"
 )
@@ -54,28 +55,51 @@ func withClientName(tb testing.TB, raw, name string) string {
 
 const testMaxPayload = 256 << 10
 
+// config connects every broker through its own TCP proxy (for Blackhole) and with its
+// own client name (for Kill, which uses CLIENT KILL).
 func config(tb testing.TB) pubsubtest.Config {
 	raw := serverURL(tb)
-	var names sync.Map // pubsub.Broker → client name
+	type conns struct {
+		name  string
+		proxy *tcpproxy.Proxy
+	}
+	var brokers sync.Map // pubsub.Broker → conns
 	return pubsubtest.Config{
 		New: func(tb testing.TB, buffer int) pubsub.Broker {
+			u, err := url.Parse(raw)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			p, err := tcpproxy.Start(u.Host)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(p.Close)
+			u.Host = p.Addr()
 			name := "sinew-pubsubtest-" + strings.ToLower(rand.Text()[:10])
 			b, err := redis.New(context.Background(), redis.Config{
-				URL:        withClientName(tb, raw, name),
-				Namespace:  "sinew-pubsubtest",
-				Buffer:     buffer,
-				MaxPayload: testMaxPayload,
+				URL:         withClientName(tb, u.String(), name),
+				Namespace:   "sinew-pubsubtest",
+				Buffer:      buffer,
+				MaxPayload:  testMaxPayload,
+				HealthCheck: 100 * time.Millisecond,
 			})
 			if err != nil {
 				tb.Fatal(err)
 			}
-			names.Store(b, name)
+			brokers.Store(b, conns{name, p})
 			return b
 		},
 		MaxPayload: testMaxPayload,
 		Kill: func(tb testing.TB, b pubsub.Broker) {
-			name, _ := names.Load(b)
-			kill(tb, raw, name.(string))
+			c, _ := brokers.Load(b)
+			kill(tb, raw, c.(conns).name)
+		},
+		Blackhole: func(tb testing.TB, b pubsub.Broker) {
+			c, _ := brokers.Load(b)
+			if c.(conns).proxy.Blackhole() == 0 {
+				tb.Fatal("the broker had no connection to blackhole")
+			}
 		},
 	}
 }

@@ -2,11 +2,12 @@
 // through it to its server, and KillConns cuts every proxied connection at once, as a
 // server restart or a network failure would, while the proxy keeps accepting, so the
 // broker can reconnect. It is used where the server offers no way to drop one client
-// (NATS without a system account).
+// (NATS without a system account). Blackhole makes the open connections silently drop
+// everything instead, as a dead peer behind a firewall or NAT does, which only a
+// health check can notice.
 package tcpproxy
 
 import (
-	"io"
 	"net"
 	"sync"
 )
@@ -17,9 +18,21 @@ type Proxy struct {
 	target string
 
 	mu    sync.Mutex
-	conns map[net.Conn]struct{}
+	conns map[net.Conn]*link
 	done  bool
 	wg    sync.WaitGroup
+}
+
+// link is one proxied connection pair; dropping is set by Blackhole.
+type link struct {
+	mu       sync.Mutex
+	dropping bool
+}
+
+func (l *link) drop() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.dropping
 }
 
 // Start listens on a free loopback port and forwards each connection to target.
@@ -28,7 +41,7 @@ func Start(target string) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Proxy{ln: ln, target: target, conns: make(map[net.Conn]struct{})}
+	p := &Proxy{ln: ln, target: target, conns: make(map[net.Conn]*link)}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
@@ -56,19 +69,32 @@ func (p *Proxy) accept() {
 			s.Close()
 			return
 		}
-		p.conns[c] = struct{}{}
-		p.conns[s] = struct{}{}
+		l := &link{}
+		p.conns[c] = l
+		p.conns[s] = l
 		p.wg.Add(2)
 		p.mu.Unlock()
-		go p.pipe(c, s)
-		go p.pipe(s, c)
+		go p.pipe(c, s, l)
+		go p.pipe(s, c, l)
 	}
 }
 
-// pipe copies from src to dst until either fails, then closes both.
-func (p *Proxy) pipe(dst, src net.Conn) {
+// pipe copies from src to dst until either fails, then closes both. Once the link is
+// blackholed, what it reads is discarded.
+func (p *Proxy) pipe(dst, src net.Conn, l *link) {
 	defer p.wg.Done()
-	_, _ = io.Copy(dst, src)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !l.drop() {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
 	dst.Close()
 	src.Close()
 	p.mu.Lock()
@@ -84,6 +110,20 @@ func (p *Proxy) KillConns() int {
 	defer p.mu.Unlock()
 	for c := range p.conns {
 		c.Close()
+	}
+	return len(p.conns) / 2
+}
+
+// Blackhole makes every connection open through the proxy drop all traffic from now on,
+// in both directions, without closing it, and reports how many pairs it affected. New
+// connections work normally.
+func (p *Proxy) Blackhole() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, l := range p.conns {
+		l.mu.Lock()
+		l.dropping = true
+		l.mu.Unlock()
 	}
 	return len(p.conns) / 2
 }

@@ -45,7 +45,7 @@ func TestProxyForwardsAndKills(t *testing.T) {
 		if _, err := c.Write([]byte("ping\n")); err != nil {
 			return err
 		}
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		c.SetReadDeadline(time.Now().Add(time.Second))
 		line, err := bufio.NewReader(c).ReadString('\n')
 		if err == nil && line != "ping\n" {
 			t.Fatalf("echo returned %q", line)
@@ -73,5 +73,22 @@ func TestProxyForwardsAndKills(t *testing.T) {
 	defer c2.Close()
 	if err := roundTrip(c2); err != nil {
 		t.Fatalf("a new connection after the kill: %v", err)
+	}
+
+	// The killed pair may not be forgotten yet.
+	if n := p.Blackhole(); n < 1 {
+		t.Fatalf("Blackhole affected %d connections, want at least 1", n)
+	}
+	err = roundTrip(c2)
+	if ne, ok := err.(net.Error); !ok || !ne.Timeout() {
+		t.Fatalf("a blackholed connection answered: %v, want a timeout", err)
+	}
+	c3, err := net.Dial("tcp", p.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c3.Close()
+	if err := roundTrip(c3); err != nil {
+		t.Fatalf("a new connection after the blackhole: %v", err)
 	}
 }
