@@ -172,8 +172,9 @@ func (m Migration) applyTo(s *Schema) error {
 	return nil
 }
 
-// objectNames returns the names of every index and foreign key of the schema, which must
-// be unique database-wide (PostgreSQL and SQLite index names, MySQL constraint names).
+// objectOwner returns the table that has an index or foreign key named name, "" when none
+// does: those names must be unique database-wide (PostgreSQL and SQLite index names, MySQL
+// constraint names).
 func (s *Schema) objectOwner(name string) string {
 	for _, t := range s.Tables {
 		if t.Index(name) != nil || t.ForeignKey(name) != nil {
