@@ -9,7 +9,8 @@
 // empty token becomes "~". So any valid channel name (spaces, quotes, "*", ">",
 // unicode) maps to exactly one subject under "<namespace>.", and pattern tokens "*" and
 // ">" stay NATS wildcards. The payload limit is the server's max_payload (1 MiB by
-// default). When the connection drops, nats.go reconnects without end and resubscribes;
+// default). When the connection drops, or two client pings (every Config.HealthCheck)
+// go unanswered, nats.go reconnects without end and resubscribes;
 // messages published by this instance meanwhile wait in its reconnect buffer, messages
 // published by others meanwhile are lost for it (at-most-once, as pubsub says). Messages
 // reach local subscriptions in the connection's order; if the client falls so far

@@ -16,6 +16,7 @@
 // subscribers load the row. Notifications are sent when the publishing statement
 // commits, in commit order, so messages published in sequence arrive in sequence. When
 // the listening connection drops (a server restart, pg_terminate_backend), the Broker
-// reconnects with backoff and LISTENs again; messages notified meanwhile are lost for
+// reconnects with backoff and LISTENs again (a connection that went silent is pinged
+// after Config.HealthCheck, and replaced if the ping goes unanswered); messages notified meanwhile are lost for
 // this instance, as pubsub's at-most-once contract says, and subscriptions stay open.
 package postgres

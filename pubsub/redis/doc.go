@@ -13,5 +13,9 @@
 // returns once Redis has confirmed the subscription. When the receiving connection drops
 // (a restart, CLIENT KILL), go-redis reconnects and subscribes again; messages published
 // meanwhile are lost for this instance (at-most-once, as pubsub says) and local
-// subscriptions stay open.
+// subscriptions stay open. A connection that silently stops carrying traffic is found by
+// a heartbeat that the broker publishes to itself when the receiving connection has been
+// quiet for Config.HealthCheck; the broker then closes its connections so that go-redis
+// opens new ones. The driver sets go-redis's ContextTimeoutEnabled, so the deadline of a
+// context passed to Publish or Subscribe bounds the network I/O.
 package redis
