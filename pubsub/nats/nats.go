@@ -90,7 +90,7 @@ func Open(ctx context.Context, rawURL string) (*Broker, error) {
 			return nil, fmt.Errorf("nats broker: %w", err)
 		}
 		urls = append(urls, rest)
-		cfg.Namespace = cmp(cfg.Namespace, p.Namespace)
+		cfg.Namespace = lastSet(cfg.Namespace, p.Namespace)
 		cfg.Buffer = max(cfg.Buffer, p.Buffer)
 		cfg.MaxPayload = max(cfg.MaxPayload, p.MaxPayload)
 	}
@@ -98,7 +98,7 @@ func Open(ctx context.Context, rawURL string) (*Broker, error) {
 	return New(ctx, cfg)
 }
 
-func cmp(a, b string) string {
+func lastSet(a, b string) string {
 	if b != "" {
 		return b
 	}

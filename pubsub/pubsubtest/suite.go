@@ -18,7 +18,8 @@ import (
 
 // Config describes the driver under test.
 type Config struct {
-	// New returns a new, connected Broker whose subscriptions buffer buffer messages.
+	// New returns a new, connected Broker whose subscriptions buffer buffer messages
+	// (the driver's default when buffer is 0).
 	// Every Broker it returns talks to the same server and namespace, as two instances of
 	// one app would, unless Isolated is set. The suite closes each Broker it gets; New may
 	// register further cleanups on tb. Required.
