@@ -43,7 +43,8 @@ func New(cfg Config) *Broker {
 
 // Open returns a Broker configured by a URL of the form
 // "memory://?buffer=256&max_payload=1048576" (both parameters optional; "memory:" alone
-// works too). ctx is unused: nothing is connected.
+// works too). A namespace parameter is accepted and changes nothing, since memory
+// brokers never share messages. ctx is unused: nothing is connected.
 func Open(ctx context.Context, rawURL string) (*Broker, error) {
 	if !strings.HasPrefix(rawURL, "memory:") {
 		return nil, fmt.Errorf("memory broker: URL %.64q does not start with memory:", rawURL)
@@ -53,7 +54,7 @@ func Open(ctx context.Context, rawURL string) (*Broker, error) {
 		return nil, fmt.Errorf("memory broker: %w", err)
 	}
 	if rest != "memory:" && rest != "memory://" {
-		return nil, fmt.Errorf("memory broker: URL %.64q has parts the memory broker does not use (only buffer and max_payload are read)", rawURL)
+		return nil, fmt.Errorf("memory broker: URL %.64q has parts the memory broker does not use (it reads only buffer, max_payload and namespace)", rawURL)
 	}
 	return New(Config{Buffer: p.Buffer, MaxPayload: p.MaxPayload}), nil
 }

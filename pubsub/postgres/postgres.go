@@ -102,6 +102,9 @@ func Open(ctx context.Context, rawURL string) (*Broker, error) {
 // LISTENs before returning, so a bad connection string or an unreachable server is
 // reported here.
 func New(ctx context.Context, cfg Config) (*Broker, error) {
+	if cfg.ConnString == "" {
+		return nil, errors.New("postgres broker: Config.ConnString is required")
+	}
 	if cfg.Namespace == "" {
 		cfg.Namespace = "sinew"
 	}

@@ -246,3 +246,25 @@ func TestForeignNotifications(t *testing.T) {
 		t.Fatalf("received %q %q, %v; want only the real message", m.Channel, m.Payload, err)
 	}
 }
+
+func TestNewValidatesConfig(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tt := range []struct {
+		cfg postgres.Config
+		err string
+	}{
+		{postgres.Config{}, "ConnString is required"},
+		{postgres.Config{ConnString: "postgres://x@127.0.0.1:1/db", Namespace: "bad\nname"}, "control character"},
+		{postgres.Config{ConnString: "postgres://x@127.0.0.1:1/db", MaxPayload: postgres.MaxPayload + 1}, "over the driver's limit"},
+		{postgres.Config{ConnString: "postgres://x@[::1/db"}, "postgres broker"},
+	} {
+		b, err := postgres.New(ctx, tt.cfg)
+		if err == nil {
+			b.Close()
+			t.Errorf("New(%+v) succeeded, want an error containing %q", tt.cfg, tt.err)
+		} else if !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("New(%+v) = %v, want an error containing %q", tt.cfg, err, tt.err)
+		}
+	}
+}
