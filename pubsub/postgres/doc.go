@@ -14,7 +14,10 @@
 // [MaxPayload] (5800) bytes; Publish rejects larger ones with pubsub.ErrTooLarge and
 // sends nothing. Keep real-time messages small, or publish a row's key and let
 // subscribers load the row. Notifications are sent when the publishing statement
-// commits, in commit order, so messages published in sequence arrive in sequence. When
+// commits, in commit order, so messages published in sequence arrive in sequence. The
+// publishing connections set synchronous_commit to off (unless the connection string
+// sets it), because a notification needs no durable commit; that spares each Publish
+// an fsync. When
 // the listening connection drops (a server restart, pg_terminate_backend), the Broker
 // reconnects with backoff and LISTENs again (a connection that went silent is pinged
 // after Config.HealthCheck, and replaced if the ping goes unanswered); messages notified meanwhile are lost for

@@ -134,6 +134,12 @@ func New(ctx context.Context, cfg Config) (*Broker, error) {
 		return nil, fmt.Errorf("postgres broker: %w", err)
 	}
 	poolConf.MaxConns = cfg.MaxConns
+	// The pool's transactions only notify: nothing in them needs to wait for the WAL to
+	// reach the disk, and listeners receive a notification at commit either way. This
+	// spares every Publish an fsync (unless the connection string says otherwise).
+	if _, set := poolConf.ConnConfig.RuntimeParams["synchronous_commit"]; !set {
+		poolConf.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
+	}
 	b := &Broker{
 		cfg:      cfg,
 		ident:    identifier(cfg.Namespace),
