@@ -163,8 +163,12 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", *impl, *test, err)
 	}
-	fmt.Fprintf(stderr, "  %-14s %-10s %10.0f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d  peak RSS %.1f MiB  idle before %.0f%%\n",
-		*impl, *test, res.RPS, res.P50Ms, res.P99Ms, res.Errors.Total(), float64(res.PeakRSSKB)/1024, res.CPUIdle*100)
+	idle := "not sampled"
+	if res.CPUIdle >= 0 {
+		idle = fmt.Sprintf("%.0f%%", res.CPUIdle*100)
+	}
+	fmt.Fprintf(stderr, "  %-14s %-10s %10.0f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d  peak RSS %.1f MiB  idle before: %s\n",
+		*impl, *test, res.RPS, res.P50Ms, res.P99Ms, res.Errors.Total(), float64(res.PeakRSSKB)/1024, idle)
 	return printRecord(stdout, record{Kind: "test", Impl: *impl, Test: *test, Result: res})
 }
 
