@@ -14,7 +14,7 @@
 // redelivered, so messages published while an instance is disconnected from its server
 // are lost for that instance (drivers reconnect and resubscribe on their own). Messages
 // that one publisher publishes in sequence on one channel arrive in that order, and all
-// subscriptions of one Broker see a channel's messages in the same order. Every
+// subscriptions of one Broker to the same channel see its messages in the same order. Every
 // subscription has a bounded buffer; a subscriber that lets it fill is closed with
 // [ErrSlowConsumer] rather than slowing the broker or silently missing messages, so a
 // consumer always knows when it has a gap. Channel names are opaque text (see
