@@ -4,6 +4,7 @@
 package dsn
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -24,11 +25,17 @@ const maxInt = 1 << 30
 
 // Split parses raw as a URL, removes Sinew's parameters from its query and returns the
 // URL without them together with their values. A parameter given twice, or a number that
-// is not a positive integer up to 2^30, is an error.
+// is not a positive integer up to 2^30, is an error. Errors never repeat the URL, which
+// may hold a password.
 func Split(raw string) (string, Params, error) {
 	var p Params
 	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error repeats the URL, password included; keep only the reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return "", p, fmt.Errorf("broker URL: %w", err)
 	}
 	if u.RawQuery == "" {

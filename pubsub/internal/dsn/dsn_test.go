@@ -22,6 +22,7 @@ func TestSplit(t *testing.T) {
 		{name: "text", in: "memory://?buffer=lots", err: "not a positive integer"},
 		{name: "empty namespace", in: "memory://?namespace=", err: "namespace is empty"},
 		{name: "bad url", in: "redis://[::1", err: "broker URL"},
+		{name: "bad url with password", in: "redis://user:secret@[::1", err: "missing ']'"},
 		{name: "bad query", in: "redis://h/?a=%zz", err: "query"},
 	}
 	for _, tt := range tests {
@@ -31,6 +32,9 @@ func TestSplit(t *testing.T) {
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("Split(%q) error = %v, want one containing %q", tt.in, err, tt.err)
+				}
+				if strings.Contains(err.Error(), "secret") {
+					t.Fatalf("Split(%q) error = %v repeats the password", tt.in, err)
 				}
 				return
 			}
