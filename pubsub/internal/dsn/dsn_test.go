@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -46,4 +47,33 @@ func TestSplit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSplit checks that Split never panics and that what it returns carries none of
+// Sinew's parameters.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{"redis://h:1/0?namespace=a&buffer=2", "memory://?max_payload=9", "postgres://u:p@h/db?sslmode=disable", "x://?%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		rest, p, err := Split(raw)
+		if err != nil {
+			return
+		}
+		if p.Buffer < 0 || p.MaxPayload < 0 || p.Buffer > maxInt || p.MaxPayload > maxInt {
+			t.Fatalf("Split(%q) gave %+v", raw, p)
+		}
+		if rest == raw {
+			return
+		}
+		u, err := url.Parse(rest)
+		if err != nil {
+			t.Fatalf("Split(%q) returned %q, which does not parse: %v", raw, rest, err)
+		}
+		for _, k := range []string{"namespace", "buffer", "max_payload"} {
+			if u.Query().Has(k) {
+				t.Fatalf("Split(%q) returned %q, which still has %s", raw, rest, k)
+			}
+		}
+	})
 }
