@@ -21,7 +21,7 @@ func (pgLike) Quote(s string) string          { return `"` + strings.ReplaceAll(
 func (pgLike) Placeholder(n int) string       { return "$" + strconv.Itoa(n) }
 func (pgLike) ColumnType(*Field) string       { return "TEXT" }
 func (pgLike) IdentityColumn(*Field) string   { return "BIGSERIAL PRIMARY KEY" }
-func (pgLike) Features() Features             { return Features{MaxParams: 100} }
+func (pgLike) Features() Features             { return Features{MaxParams: 100, Returning: true} }
 func (pgLike) TranslateError(err error) error { return err }
 func (pgLike) UpsertClause(string, []string, []string) string {
 	return ""
