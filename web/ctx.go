@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -77,6 +78,7 @@ type Ctx struct {
 	clientIP  string
 	secure    int8 // 0 unknown, 1 https, -1 http
 	user      any
+	escaped   atomic.Bool  // used as a context.Context: never recycled (see escape)
 	renderBuf bytes.Buffer // Render's buffer, kept with the pooled Ctx
 }
 
@@ -114,16 +116,26 @@ func CtxFrom(r *http.Request) *Ctx {
 }
 
 // Deadline implements context.Context with the request's context.
-func (c *Ctx) Deadline() (time.Time, bool) { return c.Request.Context().Deadline() }
+func (c *Ctx) Deadline() (time.Time, bool) {
+	c.escape()
+	return c.Request.Context().Deadline()
+}
 
 // Done implements context.Context with the request's context.
-func (c *Ctx) Done() <-chan struct{} { return c.Request.Context().Done() }
+func (c *Ctx) Done() <-chan struct{} {
+	c.escape()
+	return c.Request.Context().Done()
+}
 
 // Err implements context.Context with the request's context.
-func (c *Ctx) Err() error { return c.Request.Context().Err() }
+func (c *Ctx) Err() error {
+	c.escape()
+	return c.Request.Context().Err()
+}
 
 // Value implements context.Context: the request context's values, then the router's values.
 func (c *Ctx) Value(key any) any {
+	c.escape()
 	if _, ok := key.(ctxKey); ok {
 		return c
 	}
@@ -131,6 +143,17 @@ func (c *Ctx) Value(key any) any {
 		return v
 	}
 	return c.router.value(key)
+}
+
+// escape records that c was used as a context.Context. Code handed a context may keep it
+// beyond the handler (database drivers watch ctx.Done() from goroutines of their own), so a
+// Ctx used as one is not cleared and not returned to the pool: late callers keep seeing
+// this request's context, which net/http cancels when the handler returns. Requests that
+// never use the Ctx as a context (plain routing) keep the zero-allocation path.
+func (c *Ctx) escape() {
+	if !c.escaped.Load() {
+		c.escaped.Store(true)
+	}
 }
 
 // Context returns the request's context.Context (itself, since Ctx is one).

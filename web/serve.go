@@ -35,11 +35,19 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 func (r *Router) release(c *Ctx) {
 	if rec := recover(); rec != nil {
 		if rec == http.ErrAbortHandler {
-			c.clear()
-			r.pool.Put(c)
+			r.recycle(c)
 			panic(rec)
 		}
 		c.recovered(rec)
+	}
+	r.recycle(c)
+}
+
+// recycle returns c to the pool, unless it was used as a context.Context (see Ctx.escape):
+// then it is left to the garbage collector, intact, for whoever still holds it.
+func (r *Router) recycle(c *Ctx) {
+	if c.escaped.Load() {
+		return
 	}
 	c.clear()
 	r.pool.Put(c)
