@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/sinewdev/sinew/migrate"
+	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/web"
 )
 
@@ -36,6 +38,11 @@ type App struct {
 	onStart  []func(context.Context) error
 	onStop   []func(context.Context) error
 	onDrain  []func(context.Context)
+
+	registry   *orm.Registry
+	modelErr   error
+	db         *orm.DB
+	migrations []migrate.Migration
 }
 
 // New returns an App configured from the environment and the .env file in the working
@@ -53,7 +60,7 @@ func New() *App {
 // NewWithConfig returns an App configured by cfg alone; the environment is not read.
 func NewWithConfig(cfg Config) *App {
 	full, err := cfg.withDefaults()
-	a := &App{cfg: full, cfgErr: err, cmds: map[string]*Command{}}
+	a := &App{cfg: full, cfgErr: err, cmds: map[string]*Command{}, registry: orm.NewRegistry()}
 	a.logger = full.Logger
 	if a.logger == nil {
 		a.logger = newLogger(full)
@@ -65,6 +72,8 @@ func NewWithConfig(cfg Config) *App {
 	a.installMiddleware()
 	a.GET("/healthz", a.healthz).Name("healthz")
 	a.registerCommands()
+	a.registerDBCommands()
+	a.OnStart(a.openDB)
 	return a
 }
 

@@ -39,6 +39,12 @@ type Config struct {
 	// DataDir holds the embedded database and other local state (SINEW_DATA_DIR).
 	// Default: "data".
 	DataDir string
+	// AutoMigrate applies pending migrations at start (SINEW_AUTO_MIGRATE: true or false).
+	// Default: on in dev and test, off in prod, where `./app migrate` applies them.
+	AutoMigrate *bool
+	// MigrationsDir is where `./app makemigrations` writes (SINEW_MIGRATIONS_DIR).
+	// Default: "migrations".
+	MigrationsDir string
 	// DatabaseURL selects the database (DATABASE_URL): sqlite:path, postgres://... or
 	// mysql://... Default: an SQLite file in DataDir.
 	DatabaseURL string
@@ -192,6 +198,14 @@ func ConfigFromEnv(lookup func(string) (string, bool), dotenvPath string) (Confi
 		}
 	}
 	cfg.LogFormat = get("SINEW_LOG_FORMAT")
+	cfg.MigrationsDir = get("SINEW_MIGRATIONS_DIR")
+	if v := get("SINEW_AUTO_MIGRATE"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("SINEW_AUTO_MIGRATE", v, "want true or false")
+		}
+		cfg.AutoMigrate = &b
+	}
 	if len(errs) > 0 {
 		return cfg, fmt.Errorf("sinew: bad configuration: %w", errors.Join(errs...))
 	}
@@ -236,6 +250,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.DataDir == "" {
 		c.DataDir = "data"
+	}
+	if c.MigrationsDir == "" {
+		c.MigrationsDir = "migrations"
 	}
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 10 * time.Second

@@ -19,6 +19,9 @@ func (a *App) installMiddleware() {
 		middleware.Timeout(middleware.TimeoutConfig{Timeout: a.cfg.RequestTimeout}),
 		middleware.Compress(middleware.CompressConfig{}),
 	)
+	if a.cfg.Env == EnvDev {
+		a.Use(trackQueries)
+	}
 }
 
 func newPrettyHandler(w io.Writer, opts *slog.HandlerOptions) slog.Handler {
