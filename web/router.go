@@ -129,6 +129,10 @@ func NewRouter(cfg Config) *Router {
 	return r
 }
 
+// SetRenderer sets the template renderer used by Ctx.Render (the view package's Engine).
+// Call it before serving.
+func (r *Router) SetRenderer(rd Renderer) { r.cfg.Renderer = rd }
+
 // Config returns the router's configuration, with defaults filled in.
 func (r *Router) Config() Config { return r.cfg }
 
