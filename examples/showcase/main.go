@@ -3,13 +3,16 @@
 package main
 
 import (
+	"context"
 	"embed"
-	"html/template"
 	"io/fs"
 	"net/http"
-	"strings"
+	"os"
 
 	"github.com/sinewdev/sinew"
+	"github.com/sinewdev/sinew/examples/showcase/migrations"
+	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/view"
 	"github.com/sinewdev/sinew/web"
 )
 
@@ -18,7 +21,10 @@ var files embed.FS
 
 func main() {
 	app := sinew.New()
-	setup(app)
+	if err := setup(app); err != nil {
+		app.Logger().Error("showcase: " + err.Error())
+		os.Exit(1)
+	}
 	app.Run()
 }
 
@@ -33,21 +39,31 @@ var features = []feature{
 	{"Path parameters", "{name} and {path...} wildcards, %2F kept inside a parameter", "/files/docs/readme.txt"},
 	{"Binding", "query, form and JSON binding with precise 400s", "/echo?name=Ada&age=36"},
 	{"Error pages", "problem+json for APIs, HTML for browsers, a debug page in dev", "/boom"},
+	{"Models and queries", "ORM with relations prefetched in one query each, migrations applied on start in dev", "/posts"},
+	{"Templates", "layouts, partials, helpers and safe markdown through the view package", "/posts/1"},
 	{"Static files", "ETag, Range, Cache-Control from an embed.FS", "/static/site.css"},
 	{"Health", "liveness probe for load balancers", "/healthz"},
 }
 
-// setup registers the showcase's routes on app. Tests call it on an app of their own.
-func setup(app *sinew.App) {
+// setup registers the showcase's models, templates and routes on app. Tests call it on an
+// app of their own.
+func setup(app *sinew.App) error {
 	static, _ := fs.Sub(files, "static")
-	tmpl := template.Must(template.ParseFS(files, "templates/*.html"))
+	tmplFS, _ := fs.Sub(files, "templates")
+	engine, err := view.New(tmplFS, view.Config{})
+	if err != nil {
+		return err
+	}
+	app.SetRenderer(engine)
+
+	app.Models(Author{}, Post{})
+	app.Migrations(migrations.All)
+	app.OnStart(func(ctx context.Context) error {
+		return seed(orm.WithDB(ctx, app.DB()))
+	})
 
 	app.GET("/", func(c *web.Ctx) error {
-		var b strings.Builder
-		if err := tmpl.ExecuteTemplate(&b, "home.html", map[string]any{"Features": features, "Env": app.Config().Env}); err != nil {
-			return err
-		}
-		return c.HTML(http.StatusOK, b.String())
+		return c.Render(http.StatusOK, "home.html", map[string]any{"Features": features, "Env": app.Config().Env})
 	}).Name("home")
 
 	app.GET("/hello/{name}", func(c *web.Ctx) error {
@@ -76,5 +92,22 @@ func setup(app *sinew.App) {
 		panic("the showcase panics on purpose: the router recovers and answers 500")
 	})
 
+	app.GET("/posts", func(c *web.Ctx) error {
+		posts, err := orm.Q[Post](c).Filter("published", true).OrderBy("-created_at", "-id").Prefetch("Author").Limit(20).All()
+		if err != nil {
+			return err
+		}
+		return c.Render(http.StatusOK, "posts/index.html", map[string]any{"Posts": posts})
+	}).Name("posts")
+
+	app.GET("/posts/{id}", func(c *web.Ctx) error {
+		post, err := orm.Q[Post](c).Prefetch("Author").Get(c.Param("id"))
+		if err != nil {
+			return err // orm.ErrNotFound answers 404
+		}
+		return c.Render(http.StatusOK, "posts/show.html", post)
+	}).Name("post")
+
 	app.Handle("GET /static/{path...}", web.Static(static, web.StaticConfig{}))
+	return nil
 }
