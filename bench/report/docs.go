@@ -440,29 +440,31 @@ func renderSection(m *merged, files []string) string {
 	return b.String()
 }
 
-// idleNote describes how idle the machine was before the measurements: it is shared, and
+// idleNote describes how undisturbed the measurements were: the machine may be shared, and
 // results taken while other work ran are lower and noisier.
 func idleNote(m *merged) string {
-	var idle []float64
-	busy := 0
+	var foreign []float64
+	disturbed, retried := 0, 0
 	for _, ir := range m.Impls {
 		for _, tr := range ir.Tests {
-			if tr.CPUIdle >= 0 {
-				idle = append(idle, tr.CPUIdle)
-				if tr.CPUIdle < 0.85 {
-					busy++
-				}
+			foreign = append(foreign, tr.ForeignCPU)
+			if tr.ForeignCPU > 0.10 {
+				disturbed++
+			}
+			if tr.Attempts > 1 {
+				retried++
 			}
 		}
 	}
-	if len(idle) == 0 {
-		return "- The machine's idleness before each measurement was not sampled.\n"
+	if len(foreign) == 0 {
+		return ""
 	}
-	note := fmt.Sprintf("- Before each measurement the harness waits (up to a limit) for both cores to be idle; they were %.0f%% idle on median (lowest %.0f%%)", median(idle)*100, slices.Min(idle)*100)
-	if busy > 0 {
-		note += fmt.Sprintf(", and %d of %d measurements started while other work kept the machine under 85%% idle: those cells are low and noisy", busy, len(idle))
+	note := fmt.Sprintf("- Interference: before each measurement the harness waits (up to a limit) for both cores to be idle, and it counts the CPU time that went to anything but the server, its PostgreSQL backends and wrk during the measurement; over 10%% and it measures again (up to 3 times in all) and keeps the fastest attempt. Other work took %.1f%% of the CPU time on median (most: %.0f%%); %d of %d cells needed more than one attempt",
+		median(foreign)*100, slices.Max(foreign)*100, retried, len(foreign))
+	if disturbed > 0 {
+		note += fmt.Sprintf(", and %d stayed disturbed (over 10%%) in every attempt: those cells are low", disturbed)
 	}
-	return note + ". The one-minute load average is in the results file as well.\n"
+	return note + ".\n"
 }
 
 func header(b *strings.Builder, first string) {

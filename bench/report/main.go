@@ -138,6 +138,9 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&cfg.CPU, "cpu", "1", "cores for wrk (taskset -c); empty: unpinned")
 	fs.DurationVar(&cfg.IdleWait, "idle-wait", 20*time.Second, "wait up to this long for idle CPUs before measuring (0: don't)")
 	fs.Float64Var(&cfg.IdleMin, "idle-min", 0.85, "idle share of the CPUs to wait for")
+	fs.IntVar(&cfg.Attempts, "attempts", 3, "measurements at most, while other work disturbs them")
+	fs.Float64Var(&cfg.MaxForeign, "max-foreign", 0.10, "share of CPU time other work may take during an undisturbed measurement")
+	fs.StringVar(&cfg.DBName, "dbname", "tfb", "the benchmark database (its backends' CPU time is the measurement's)")
 	logPath := fs.String("log", "", "append wrk's output to this file")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -167,8 +170,8 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if res.CPUIdle >= 0 {
 		idle = fmt.Sprintf("%.0f%%", res.CPUIdle*100)
 	}
-	fmt.Fprintf(stderr, "  %-14s %-10s %10.0f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d  peak RSS %.1f MiB  idle before: %s\n",
-		*impl, *test, res.RPS, res.P50Ms, res.P99Ms, res.Errors.Total(), float64(res.PeakRSSKB)/1024, idle)
+	fmt.Fprintf(stderr, "  %-14s %-10s %10.0f req/s  p50 %7.2f ms  p99 %8.2f ms  errors %d  peak RSS %5.1f MiB  idle before %s, other work %.0f%% (%d attempts)\n",
+		*impl, *test, res.RPS, res.P50Ms, res.P99Ms, res.Errors.Total(), float64(res.PeakRSSKB)/1024, idle, res.ForeignCPU*100, res.Attempts)
 	return printRecord(stdout, record{Kind: "test", Impl: *impl, Test: *test, Result: res})
 }
 

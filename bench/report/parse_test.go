@@ -194,3 +194,42 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestPostgresServes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		cmdline string
+		want    bool
+	}{
+		{"postgres: 15/main: postgres tfb 127.0.0.1(47672) idle", true},
+		{"postgres: 15/main: root test 127.0.0.1(40000) SELECT", false},
+		{"postgres: 15/main: postgres tfb [local] idle", true},
+		{"postgres: 15/main: walwriter", true},
+		{"postgres: 15/main: autovacuum worker test", true},
+		{"postgres: 15/main: checkpointer", true},
+		{"/usr/lib/postgresql/15/bin/postgres\x00-D\x00/var/lib/postgresql/15/main", true},
+	}
+	for _, tc := range cases {
+		if got := postgresServes(tc.cmdline, "tfb"); got != tc.want {
+			t.Errorf("postgresServes(%q) = %v, want %v", tc.cmdline, got, tc.want)
+		}
+	}
+}
+
+func TestForeignShareCountsOnlyOtherWork(t *testing.T) {
+	t.Parallel()
+	before, err := snapshotCPU([]int{os.Getpid()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	share, err := foreignShare(before, []int{os.Getpid()}, 0)
+	if err != nil || share < 0 || share > 1 {
+		t.Fatalf("foreignShare = %v, %v; want a share in 0..1", share, err)
+	}
+	if _, ok := procTicks(os.Getpid()); !ok {
+		t.Fatal("procTicks(self) failed")
+	}
+	if _, ok := procTicks(-1); ok {
+		t.Fatal("procTicks(-1) succeeded")
+	}
+}

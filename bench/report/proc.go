@@ -158,3 +158,110 @@ func parseCPULine(line string) (idle, total uint64, err error) {
 	}
 	return idle, total, nil
 }
+
+// procTicks returns a process's user plus system CPU time in clock ticks (fields 14 and 15
+// of /proc/PID/stat).
+func procTicks(pid int) (uint64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	closing := bytes.LastIndexByte(b, ')')
+	if closing < 0 {
+		return 0, false
+	}
+	fs := strings.Fields(string(b[closing+1:]))
+	// fs[0] is field 3 (state), so utime (field 14) is fs[11] and stime fs[12].
+	if len(fs) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseUint(fs[11], 10, 64)
+	s, err2 := strconv.ParseUint(fs[12], 10, 64)
+	return u + s, err1 == nil && err2 == nil
+}
+
+// benchPIDs returns the processes whose CPU time is part of a measurement: the server's
+// tree and the PostgreSQL processes that serve database db (backends connected to it and
+// the server's background processes, but not backends of other databases).
+func benchPIDs(serverPID int, db string) []int {
+	pids := processTree(serverPID)
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, path := range cmdlines {
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.HasPrefix(b, []byte("postgres")) {
+			continue
+		}
+		pid, err := strconv.Atoi(filepath.Base(filepath.Dir(path)))
+		if err != nil || pid == serverPID {
+			continue
+		}
+		if postgresServes(string(bytes.TrimRight(b, "\x00")), db) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// postgresServes reports whether a PostgreSQL process, by its command line, works for db:
+// the postmaster, background processes ("postgres: 15/main: walwriter") and backends
+// connected to db ("postgres: 15/main: postgres tfb 127.0.0.1(5000) idle").
+func postgresServes(cmdline, db string) bool {
+	parts := strings.SplitN(cmdline, ": ", 3)
+	if len(parts) < 3 {
+		return true // the postmaster (its arguments are separated by NULs)
+	}
+	fs := strings.Fields(parts[2])
+	isBackend := len(fs) >= 3 && (strings.Contains(fs[2], "(") || fs[2] == "[local]")
+	if !isBackend {
+		return true
+	}
+	return fs[1] == db
+}
+
+// cpuUse is a snapshot for measuring how much of the machine's CPU time went to other
+// work than the measurement.
+type cpuUse struct {
+	idle, total uint64
+	ours        map[int]uint64
+}
+
+func snapshotCPU(pids []int) (cpuUse, error) {
+	idle, total, err := cpuTimes()
+	if err != nil {
+		return cpuUse{}, err
+	}
+	u := cpuUse{idle: idle, total: total, ours: map[int]uint64{}}
+	for _, pid := range pids {
+		if t, ok := procTicks(pid); ok {
+			u.ours[pid] = t
+		}
+	}
+	return u, nil
+}
+
+// foreignShare returns the share of all CPU time between before and after that was busy
+// with neither the measured processes (pids, read again now) nor extraTicks (the load
+// generator's CPU time). Processes that appeared in between count from zero.
+func foreignShare(before cpuUse, pids []int, extraTicks uint64) (float64, error) {
+	after, err := snapshotCPU(pids)
+	if err != nil {
+		return 0, err
+	}
+	total := after.total - before.total
+	if total == 0 {
+		return 0, nil
+	}
+	busy := total - (after.idle - before.idle)
+	ours := extraTicks
+	for pid, t := range after.ours {
+		if t0, ok := before.ours[pid]; ok && t >= t0 {
+			ours += t - t0
+		} else if !ok {
+			ours += t
+		}
+	}
+	if ours >= busy {
+		return 0, nil
+	}
+	return float64(busy-ours) / float64(total), nil
+}

@@ -86,6 +86,11 @@ type TestResult struct {
 	PeakRSSKB   int64   `json:"peak_rss_kb"`
 	LoadAvg     float64 `json:"loadavg_before"`
 	CPUIdle     float64 `json:"cpu_idle_before"` // share of both cores idle just before; -1 when not sampled
+	// ForeignCPU is the share of the machine's CPU time that went to other work than the
+	// server, its database backends and wrk during the measurement.
+	ForeignCPU float64 `json:"foreign_cpu"`
+	// Attempts counts the measurements taken; more than one means earlier ones were disturbed.
+	Attempts int `json:"attempts"`
 }
 
 // Errors are wrk's error counts; Status counts responses outside 2xx and 3xx.
