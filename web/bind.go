@@ -30,7 +30,8 @@ func (c *Ctx) Bind(v any) error {
 	}
 	rv := reflect.ValueOf(v).Elem()
 	var errs []FieldError
-	errs = plan.bindSource(rv, srcPath, c.pathValues(), errs)
+	path := c.pathValues()
+	errs = plan.bindSource(rv, srcPath, path, errs)
 	errs = plan.bindSource(rv, srcQuery, c.QueryValues(), errs)
 	errs = plan.bindSource(rv, srcHeader, c.Request.Header, errs)
 	if hasBody(c.Request) {
@@ -52,6 +53,13 @@ func (c *Ctx) Bind(v any) error {
 		}
 	} else {
 		errs = plan.bindSource(rv, srcForm, c.QueryValues(), errs)
+	}
+	// Path parameters win over the body: middleware may have authorised the request on
+	// c.Param("id"), and a body must not redirect the handler to another record.
+	if len(plan.fields[srcPath]) > 0 {
+		var again []FieldError
+		again = plan.bindSource(rv, srcPath, path, again)
+		_ = again // the same errors were recorded by the first pass
 	}
 	if len(errs) > 0 {
 		return &HTTPError{Code: http.StatusBadRequest, Message: "invalid input", Fields: errs}
@@ -345,6 +353,11 @@ func setField(fv reflect.Value, vs []string) error {
 var timeType = reflect.TypeFor[time.Time]()
 
 func setScalar(fv reflect.Value, s string) error {
+	if strings.TrimSpace(s) == "" && blankIsUnset(fv.Type()) {
+		// A blank optional input (<input type=number> left empty) means "not given".
+		fv.SetZero()
+		return nil
+	}
 	if fv.Kind() == reflect.Pointer {
 		ptr := reflect.New(fv.Type().Elem())
 		if err := setScalar(ptr.Elem(), s); err != nil {
@@ -410,6 +423,23 @@ func setScalar(fv reflect.Value, s string) error {
 		return fmt.Errorf("unsupported type %s", fv.Type())
 	}
 	return nil
+}
+
+// blankIsUnset reports whether a blank value leaves a field of type t at its zero value
+// rather than being an error: numbers, times and pointers to them.
+func blankIsUnset(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
 }
 
 func numError(err error, want, s string) error {

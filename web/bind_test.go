@@ -143,7 +143,7 @@ func TestBindFieldTypes(t *testing.T) {
 		{"int32 overflow", "i32", []string{"2147483648"}, int32(0), "out of range"},
 		{"int float", "i", []string{"1.5"}, 0, `expected an integer, got "1.5"`},
 		{"int hex", "i", []string{"0x10"}, 0, "expected an integer"},
-		{"int empty", "i", []string{""}, 0, "expected an integer"},
+		{"int empty means unset", "i", []string{""}, 0, ""},
 		{"uint", "u", []string{"7"}, uint(7), ""},
 		{"uint negative", "u", []string{"-1"}, uint(0), "expected a non-negative integer"},
 		{"uint8 overflow", "u8", []string{"256"}, uint8(0), "out of range"},
