@@ -57,9 +57,7 @@ func (c *Ctx) Bind(v any) error {
 	// Path parameters win over the body: middleware may have authorised the request on
 	// c.Param("id"), and a body must not redirect the handler to another record.
 	if len(plan.fields[srcPath]) > 0 {
-		var again []FieldError
-		again = plan.bindSource(rv, srcPath, path, again)
-		_ = again // the same errors were recorded by the first pass
+		plan.bindSource(rv, srcPath, path, nil) // its errors were recorded by the first pass
 	}
 	if len(errs) > 0 {
 		return &HTTPError{Code: http.StatusBadRequest, Message: "invalid input", Fields: errs}
