@@ -99,7 +99,7 @@ func Open(ctx context.Context, url string, cfg orm.Config) (*orm.DB, error) {
 func parseURL(raw string) (path string, params url.Values, memory bool, err error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return DefaultPath, url.Values{}, false, nil
+		return filepath.Clean(DefaultPath), url.Values{}, false, nil
 	}
 	switch {
 	case strings.HasPrefix(s, "sqlite3:"):
@@ -125,11 +125,11 @@ func parseURL(raw string) (path string, params url.Values, memory bool, err erro
 	if path == "" {
 		return "", nil, false, fmt.Errorf("sqlite: no file path in %q", raw)
 	}
-	if strings.ContainsAny(path, "#\x00") {
-		return "", nil, false, fmt.Errorf("sqlite: bad file path %q", path)
-	}
 	if unescaped, uerr := url.PathUnescape(path); uerr == nil {
 		path = unescaped
+	}
+	if strings.ContainsAny(path, "#\x00") {
+		return "", nil, false, fmt.Errorf("sqlite: bad file path %q", path)
 	}
 	return filepath.Clean(path), params, false, nil
 }
