@@ -112,14 +112,13 @@ type pendingRel struct {
 }
 
 var (
-	typeTime       = reflect.TypeFor[time.Time]()
-	typeUUID       = reflect.TypeFor[uuid.UUID]()
-	typeNullUUID   = reflect.TypeFor[uuid.NullUUID]()
-	typeBytes      = reflect.TypeFor[[]byte]()
-	typeScanner    = reflect.TypeFor[sql.Scanner]()
-	typeValuer     = reflect.TypeFor[driver.Valuer]()
-	typeNullTime   = reflect.TypeFor[sql.NullTime]()
-	typeRawMessage = reflect.TypeFor[json.RawMessage]()
+	typeTime     = reflect.TypeFor[time.Time]()
+	typeUUID     = reflect.TypeFor[uuid.UUID]()
+	typeNullUUID = reflect.TypeFor[uuid.NullUUID]()
+	typeBytes    = reflect.TypeFor[[]byte]()
+	typeScanner  = reflect.TypeFor[sql.Scanner]()
+	typeValuer   = reflect.TypeFor[driver.Valuer]()
+	typeNullTime = reflect.TypeFor[sql.NullTime]()
 )
 
 // parseModel reads a struct type into a model. Problems are recorded in b.errs.
