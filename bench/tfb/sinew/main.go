@@ -1,0 +1,164 @@
+// Command sinew is the TechEmpower benchmark app written the way a Sinew user writes an
+// app: models registered on the App and queried through the ORM (orm.Q, orm.Save in a
+// transaction), the fortunes page rendered by the view package, and JSON through web.Ctx.
+// The App opens DATABASE_URL itself. Typed API handlers replace c.JSON here once the api
+// package lands.
+package main
+
+import (
+	"cmp"
+	"context"
+	"embed"
+	"io/fs"
+	"log"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+
+	"github.com/sinewdev/sinew"
+	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/view"
+	"github.com/sinewdev/sinew/web"
+)
+
+//go:embed templates
+var files embed.FS
+
+// World is a row of the world table.
+type World struct {
+	ID           int64 `orm:"pk" json:"id"`
+	RandomNumber int64 `orm:"column=randomnumber" json:"randomNumber"`
+}
+
+// TableName maps World to the benchmark's table.
+func (World) TableName() string { return "world" }
+
+// Fortune is a row of the fortune table.
+type Fortune struct {
+	ID      int64  `orm:"pk"`
+	Message string `orm:"size=2048"`
+}
+
+// TableName maps Fortune to the benchmark's table.
+func (Fortune) TableName() string { return "fortune" }
+
+func main() {
+	app := sinew.New()
+	app.Models(World{}, Fortune{})
+	templates, err := fs.Sub(files, "templates")
+	if err != nil {
+		log.Fatal(err)
+	}
+	engine, err := view.New(templates, view.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app.SetRenderer(engine)
+	app.OnStart(func(context.Context) error {
+		// The App's pool defaults to max(4, 2×GOMAXPROCS) connections; every peer gets the
+		// same DB_POOL connections.
+		pool, err := strconv.Atoi(env("DB_POOL", "16"))
+		if err != nil {
+			return err
+		}
+		app.DB().SQL().SetMaxOpenConns(pool)
+		app.DB().SQL().SetMaxIdleConns(pool)
+		return nil
+	})
+
+	app.GET("/plaintext", func(c *web.Ctx) error {
+		c.SetHeader("Server", "sinew")
+		return c.Blob(http.StatusOK, "text/plain", []byte("Hello, World!"))
+	})
+	app.GET("/json", func(c *web.Ctx) error {
+		c.SetHeader("Server", "sinew")
+		return c.JSON(http.StatusOK, map[string]string{"message": "Hello, World!"})
+	})
+	app.GET("/db", func(c *web.Ctx) error {
+		w, err := orm.Q[World](c).Get(randomID())
+		if err != nil {
+			return err
+		}
+		c.SetHeader("Server", "sinew")
+		return c.JSON(http.StatusOK, w)
+	})
+	app.GET("/queries", func(c *web.Ctx) error {
+		worlds, err := randomWorlds(c, queryCount(c.Query("queries")))
+		if err != nil {
+			return err
+		}
+		c.SetHeader("Server", "sinew")
+		return c.JSON(http.StatusOK, worlds)
+	})
+	app.GET("/fortunes", func(c *web.Ctx) error {
+		fortunes, err := orm.Q[Fortune](c).All()
+		if err != nil {
+			return err
+		}
+		fortunes = append(fortunes, Fortune{ID: 0, Message: "Additional fortune added at request time."})
+		slices.SortFunc(fortunes, func(a, b Fortune) int { return cmp.Compare(a.Message, b.Message) })
+		c.SetHeader("Server", "sinew")
+		return c.Render(http.StatusOK, "fortunes.html", fortunes)
+	})
+	app.GET("/updates", func(c *web.Ctx) error {
+		worlds, err := randomWorlds(c, queryCount(c.Query("queries")))
+		if err != nil {
+			return err
+		}
+		for i := range worlds {
+			worlds[i].RandomNumber = int64(randomID())
+		}
+		// Saved in id order in one transaction, so that concurrent requests lock rows in
+		// the same order and cannot deadlock.
+		sorted := slices.Clone(worlds)
+		slices.SortFunc(sorted, func(a, b World) int { return cmp.Compare(a.ID, b.ID) })
+		err = app.DB().Tx(c, func(ctx context.Context) error {
+			for i := range sorted {
+				if err := orm.Save(ctx, &sorted[i], "RandomNumber"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		c.SetHeader("Server", "sinew")
+		return c.JSON(http.StatusOK, worlds)
+	})
+	app.Run()
+}
+
+// randomWorlds reads n random rows, each with its own query as the benchmark requires.
+func randomWorlds(c *web.Ctx, n int) ([]World, error) {
+	worlds := make([]World, n)
+	for i := range worlds {
+		w, err := orm.Q[World](c).Get(randomID())
+		if err != nil {
+			return nil, err
+		}
+		worlds[i] = *w
+	}
+	return worlds, nil
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func randomID() int { return rand.IntN(10000) + 1 }
+
+// queryCount parses the queries parameter by the benchmark's rules: missing or malformed
+// means 1, and the count is clamped to 1..500.
+func queryCount(q string) int {
+	n, err := strconv.Atoi(q)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return min(n, 500)
+}
