@@ -1,0 +1,156 @@
+package orm
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// seedRows is the number of rows every benchmark starts with.
+const seedRows = 1000
+
+// postgresEnv names the variable holding the PostgreSQL URL.
+const postgresEnv = "SINEW_TEST_POSTGRES_URL"
+
+// defaultPostgresURL is where the benchmarks look for PostgreSQL when
+// postgresEnv is not set (the tests, unlike the benchmarks, then skip).
+const defaultPostgresURL = "postgres://root@127.0.0.1:5432/test?sslmode=disable"
+
+// benchPostgresURL returns the PostgreSQL URL of the benchmarks.
+func benchPostgresURL() string {
+	if u := os.Getenv(postgresEnv); u != "" {
+		return u
+	}
+	return defaultPostgresURL
+}
+
+// target returns the target of lib on engine e for one benchmark or test: a
+// file in a temporary directory, or a schema named after the library and this
+// process, so that two runs on one server do not meet.
+func target(tb testing.TB, libName string, e Engine, pgURL string) Target {
+	tb.Helper()
+	if e == SQLite {
+		return Target{Engine: SQLite, Path: filepath.Join(tb.TempDir(), "bench.db")}
+	}
+	return Target{Engine: Postgres, URL: pgURL, Schema: fmt.Sprintf("bench_orm_%s_%d", strings.ToLower(libName), os.Getpid())}
+}
+
+// setup prepares lib's copy of the data on t, seeded with seedRows rows, and
+// opens its store; both are cleaned up with tb. PostgreSQL being unreachable
+// skips.
+func setup[T any](tb testing.TB, lib Lib[T], t Target) (Store[T], context.Context) {
+	tb.Helper()
+	ctx := context.Background()
+	trace := t.Tracer
+	t.Tracer = nil // the seeding statements are not the library's
+	cleanup, err := Prepare(ctx, t, seedRows)
+	if err != nil {
+		if t.Engine == Postgres {
+			tb.Skipf("PostgreSQL at %s is not usable (set %s to a server): %v", t.URL, postgresEnv, err)
+		}
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := cleanup(); err != nil {
+			tb.Error(err)
+		}
+	})
+	t.Tracer = trace
+	s, err := lib.Open(ctx, t)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return s, s.Context(ctx)
+}
+
+// measure runs body in the benchmark loop, reporting allocations and the
+// process CPU time per operation (cpu-ns/op).
+func measure(b *testing.B, body func(i int)) {
+	b.Helper()
+	b.ReportAllocs()
+	start, ok := CPUTime()
+	n := 0
+	for b.Loop() {
+		body(n)
+		n++
+	}
+	if end, ok2 := CPUTime(); ok && ok2 && n > 0 {
+		b.ReportMetric(float64(end-start)/float64(n), "cpu-ns/op")
+	}
+}
+
+// newPost is the row the insert benchmarks write.
+func newPost(views int64, now time.Time) Post {
+	return Post{Title: "A new post", Body: "The body of a new post, short and plain.", Views: views, Published: true, CreatedAt: now}
+}
+
+// The benchmarks of one operation, for any library. Each benchmark seeds its
+// own copy of the data, so that every library starts from the same state.
+
+func benchGetByPK[T any](b *testing.B, lib Lib[T], e Engine) {
+	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
+	measure(b, func(i int) {
+		if _, err := s.GetByPK(ctx, int64(i%seedRows+1)); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func benchFetch20[T any](b *testing.B, lib Lib[T], e Engine) {
+	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
+	measure(b, func(int) {
+		posts, err := s.Fetch20(ctx)
+		if err != nil || len(posts) != 20 {
+			b.Fatal(err, len(posts))
+		}
+	})
+}
+
+func benchInsertOne[T any](b *testing.B, lib Lib[T], e Engine) {
+	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
+	measure(b, func(int) {
+		p := lib.FromPost(newPost(1, time.Now().UTC().Truncate(time.Microsecond)))
+		if err := s.InsertOne(ctx, &p); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func benchInsertBulk[T any](b *testing.B, lib Lib[T], e Engine) {
+	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
+	measure(b, func(int) {
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		rows := make([]T, bulkRows)
+		for j := range rows {
+			rows[j] = lib.FromPost(newPost(int64(j), now))
+		}
+		if err := s.InsertBulk(ctx, rows); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+func benchUpdateOne[T any](b *testing.B, lib Lib[T], e Engine) {
+	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
+	row, err := s.GetByPK(ctx, seedRows/2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	measure(b, func(int) {
+		p := lib.ToPost(row)
+		p.Views++
+		*row = lib.FromPost(p)
+		if err := s.UpdateOne(ctx, row); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
