@@ -85,13 +85,21 @@ func (db *DB) TxWith(ctx context.Context, opts *sql.TxOptions, fn func(ctx conte
 	}
 	st := &txState{db: db, tx: tx}
 	tctx := context.WithValue(ctx, ctxKey{}, st)
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
+		// fn panicked or called runtime.Goexit (t.FailNow in a test): never leave the
+		// transaction, and its connection, open.
+		_ = tx.Rollback()
 		if p := recover(); p != nil {
-			_ = tx.Rollback()
 			panic(p)
 		}
 	}()
-	if err := fn(tctx); err != nil {
+	err = fn(tctx)
+	returned = true
+	if err != nil {
 		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("orm: rollback: %w", rerr))
 		}
@@ -121,13 +129,19 @@ func (st *txState) savepoint(ctx context.Context, fn func(ctx context.Context) e
 		}
 		return nil
 	}
+	returned := false
 	defer func() {
+		if returned {
+			return
+		}
+		_ = rollback()
 		if p := recover(); p != nil {
-			_ = rollback()
 			panic(p)
 		}
 	}()
-	if err := fn(cctx); err != nil {
+	err = fn(cctx)
+	returned = true
+	if err != nil {
 		if rerr := rollback(); rerr != nil {
 			return errors.Join(err, rerr)
 		}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/orm/sqlite"
@@ -211,5 +213,33 @@ func TestDialect(t *testing.T) {
 	cond, arg := d.TextMatch(`"t"`, "?", orm.Pattern{Value: "a*b?[c", Prefix: true})
 	if cond != `"t" GLOB ?` || arg != "a[*]b[?][[]c*" {
 		t.Errorf("TextMatch = %s, %v", cond, arg)
+	}
+}
+
+// TestTxGoexit checks that a transaction whose function exits its goroutine (t.FailNow in a
+// test does) is rolled back and releases the single writer connection.
+func TestTxGoexit(t *testing.T) {
+	t.Parallel()
+	db := open(t, "sqlite:"+filepath.Join(t.TempDir(), "goexit.db"))
+	ctx := orm.WithDB(context.Background(), db)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = db.Tx(ctx, func(ctx context.Context) error {
+			if err := orm.Create(ctx, &note{Body: "abandoned"}); err != nil {
+				t.Error(err)
+			}
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	<-done
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := orm.Create(wctx, &note{Body: "after"}); err != nil {
+		t.Fatalf("the writer was not released: %v", err)
+	}
+	if n, _ := orm.Q[note](ctx).Count(); n != 1 {
+		t.Errorf("rows = %d, want 1 (the abandoned insert rolled back)", n)
 	}
 }
