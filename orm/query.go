@@ -305,7 +305,7 @@ func (q *Query[T]) All() ([]T, error) {
 	db, m := q.db, q.p.m
 	cols, colSQL := m.cols, q.p.selCols
 	if q.sel != nil {
-		cols = q.sel
+		cols = q.withPrefetchKeys(q.sel)
 		colSQL = db.columnList(cols, "")
 	}
 	s := &sqlBuf{d: db.d, b: make([]byte, 0, 64+len(colSQL))}
@@ -338,6 +338,34 @@ func (q *Query[T]) All() ([]T, error) {
 		}
 	}
 	return out, nil
+}
+
+// withPrefetchKeys adds to a Select list the foreign keys that prefetched belongs-to
+// relations read.
+func (q *Query[T]) withPrefetchKeys(sel []*column) []*column {
+	need := map[*column]bool{}
+	for _, path := range q.prefetch {
+		head, _, _ := strings.Cut(path, ".")
+		if rf := q.p.m.rel(head); rf != nil && rf.rel.Kind == BelongsTo {
+			need[rf.fk] = true
+		}
+	}
+	if len(need) == 0 {
+		return sel
+	}
+	for _, c := range sel {
+		delete(need, c)
+	}
+	if len(need) == 0 {
+		return sel
+	}
+	out := make([]*column, 0, len(sel)+len(need))
+	for _, c := range q.p.m.cols {
+		if need[c] || slices.Contains(sel, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // scanAll reads every row into a []T.

@@ -434,4 +434,10 @@ func testSelect(t *testing.T, e *env) {
 	if _, err := orm.Q[Post](e.ctx).Select("bogus").All(); err == nil {
 		t.Error("unknown field selected")
 	}
+	// A prefetched belongs-to relation brings its foreign key along.
+	withAuthor, err := orm.Q[Post](e.ctx).Select("title").Prefetch("Author").OrderBy("views").All()
+	e.must(err)
+	if withAuthor[0].Author == nil || withAuthor[0].Author.Name != "Ann" || withAuthor[0].Body != "" {
+		t.Errorf("select with prefetch = %+v", withAuthor[0])
+	}
 }
