@@ -20,6 +20,7 @@ func tagOptions() []string {
 	return []string{
 		"-", "column", "pk", "size", "null", "default", "unique", "index", "fk", "ondelete",
 		"choices", "label", "help", "text", "json", "date", "decimal", "m2m",
+		"renamed_from", // read by the migrate package: the column's previous name
 	}
 }
 
@@ -27,7 +28,7 @@ func tagOptions() []string {
 // accepts both (absent from the map).
 func optionTakesValue(key string) (needs, allowed bool) {
 	switch key {
-	case "column", "size", "default", "fk", "ondelete", "choices", "label", "help", "decimal":
+	case "column", "size", "default", "fk", "ondelete", "choices", "label", "help", "decimal", "renamed_from":
 		return true, true
 	case "unique", "index", "m2m":
 		return false, true
