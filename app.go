@@ -250,6 +250,7 @@ type Command struct {
 // UsageError reports bad command-line arguments; the binary exits with code 2.
 type UsageError struct{ Msg string }
 
+// Error returns the message.
 func (e *UsageError) Error() string { return e.Msg }
 
 // AddCommand registers a subcommand; a later registration of the same name replaces it.

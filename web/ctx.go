@@ -516,6 +516,7 @@ type PanicError struct {
 	Stack []byte // the goroutine's stack at the panic
 }
 
+// Error returns "panic: " and the panic value.
 func (e *PanicError) Error() string { return "panic: " + e.Err.Error() }
 
 // Unwrap returns the panic value as an error.

@@ -29,6 +29,7 @@ func Errorf(code int, format string, args ...any) *HTTPError {
 	return &HTTPError{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// Error returns the status, the message and the cause, for logs.
 func (e *HTTPError) Error() string {
 	msg := e.Message
 	if msg == "" {

@@ -31,6 +31,7 @@ type SyntaxError struct {
 	Msg  string
 }
 
+// Error returns "line N: message".
 func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
 // ErrTooLarge is returned for input over MaxSize.
