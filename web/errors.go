@@ -313,6 +313,9 @@ func bodyError(err error) error {
 		return &HTTPError{Code: http.StatusRequestEntityTooLarge,
 			Message: fmt.Sprintf("request body larger than %d bytes", mbe.Limit), Err: err}
 	}
+	if err.Error() == "http: POST too large" { // net/http's own 10 MB cap on URL-encoded forms
+		return &HTTPError{Code: http.StatusRequestEntityTooLarge, Message: "form body larger than 10 MB", Err: err}
+	}
 	// Parser messages may quote the offending input (a multipart header line): cut them.
 	return &HTTPError{Code: http.StatusBadRequest, Message: "malformed request body: " + cutText(err.Error(), 120), Err: err}
 }
