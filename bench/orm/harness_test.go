@@ -28,6 +28,11 @@ func benchPostgresURL() string {
 	return defaultPostgresURL
 }
 
+// execModeEnv names the variable that overrides DefaultExecMode, pgx's query
+// execution mode for every library on PostgreSQL (cache_statement turns on
+// pgx's statement cache for all of them).
+const execModeEnv = "SINEW_BENCH_PG_EXEC_MODE"
+
 // target returns the target of lib on engine e for one benchmark or test: a
 // file in a temporary directory, or a schema named after the library and this
 // process, so that two runs on one server do not meet.
@@ -36,7 +41,8 @@ func target(tb testing.TB, libName string, e Engine, pgURL string) Target {
 	if e == SQLite {
 		return Target{Engine: SQLite, Path: filepath.Join(tb.TempDir(), "bench.db")}
 	}
-	return Target{Engine: Postgres, URL: pgURL, Schema: fmt.Sprintf("bench_orm_%s_%d", strings.ToLower(libName), os.Getpid())}
+	return Target{Engine: Postgres, URL: pgURL, Schema: fmt.Sprintf("bench_orm_%s_%d", strings.ToLower(libName), os.Getpid()),
+		ExecMode: os.Getenv(execModeEnv)}
 }
 
 // setup prepares lib's copy of the data on t, seeded with seedRows rows, and
@@ -73,10 +79,14 @@ func setup[T any](tb testing.TB, lib Lib[T], t Target) (Store[T], context.Contex
 }
 
 // measure runs body in the benchmark loop, reporting allocations and the
-// process CPU time per operation (cpu-ns/op).
+// process CPU time per operation (cpu-ns/op). It calls body once before
+// measuring, so that what a library builds on first use (Sinew's plans, GORM's
+// parsed schema, bun's table) is not counted: the slower operations run only a
+// few dozen times on a busy machine.
 func measure(b *testing.B, body func(i int)) {
 	b.Helper()
 	b.ReportAllocs()
+	body(0)
 	start, ok := CPUTime()
 	n := 0
 	for b.Loop() {
