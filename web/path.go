@@ -6,20 +6,85 @@ import "strings"
 // from a trailing slash.
 func isClean(p string) bool {
 	for i := 0; i < len(p); i++ {
-		if p[i] != '/' {
-			continue
-		}
-		rest := p[i+1:]
-		switch {
-		case strings.HasPrefix(rest, "/"):
-			return false
-		case rest == "." || strings.HasPrefix(rest, "./"):
-			return false
-		case rest == ".." || strings.HasPrefix(rest, "../"):
+		if p[i] == '/' && !segmentClean(p[i+1:]) {
 			return false
 		}
 	}
 	return true
+}
+
+// segmentClean reports whether rest, the text after a '/', starts with a segment that is
+// not empty, "." or "..". An empty rest (a trailing slash) is clean.
+func segmentClean(rest string) bool {
+	if rest == "" {
+		return true
+	}
+	switch rest[0] {
+	case '/':
+		return false
+	case '.':
+		if len(rest) == 1 || rest[1] == '/' {
+			return false
+		}
+		if rest[1] == '.' && (len(rest) == 2 || rest[2] == '/') {
+			return false
+		}
+	}
+	return true
+}
+
+// staticsClean reports whether the literal parts of p are clean: whether some request path
+// it matches can be clean. A parameter stands for one segment other than "." and "..", a
+// catch-all for nothing (the pattern's slash before it then ends the path).
+func staticsClean(p parsedPattern) bool {
+	var b strings.Builder
+	for _, part := range p.parts {
+		switch part.kind {
+		case segStatic:
+			b.WriteString(part.text)
+		case segParam:
+			b.WriteByte('x')
+		}
+	}
+	return isClean(b.String())
+}
+
+// matchClean reports whether the path rt matched with the wildcard values ps is clean,
+// exactly as isClean would for the whole path, but looking only at the values: the path is
+// rt's literal parts (clean or not, known at registration) with the values in between. A
+// parameter value is one segment; a catch-all value follows a slash.
+func (rt *Route) matchClean(ps []string) bool {
+	if !rt.cleanStatics {
+		return false
+	}
+	last := len(ps) - 1
+	if rt.catchAll {
+		if !segmentsClean(ps[last]) {
+			return false
+		}
+		last--
+	}
+	for _, v := range ps[:last+1] {
+		if v[0] == '.' && (len(v) == 1 || len(v) == 2 && v[1] == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// segmentsClean reports whether v, the text after a '/', has no empty, "." or ".."
+// segments apart from an empty last one: isClean("/" + v) without the concatenation.
+func segmentsClean(v string) bool {
+	for {
+		if !segmentClean(v) {
+			return false
+		}
+		i := strings.IndexByte(v, '/')
+		if i < 0 {
+			return true
+		}
+		v = v[i+1:]
+	}
 }
 
 // cleanPath returns the canonical form of the URL path p: it starts with '/', has no empty,

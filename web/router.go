@@ -176,6 +176,10 @@ type Route struct {
 	chain   http.Handler // the group middleware wrapped around the handler, or nil
 	desc    string       // the handler's function name, for listings
 	router  *Router
+
+	// For the clean path check on a match (see matchClean).
+	cleanStatics bool // the literal parts make a clean path
+	catchAll     bool // the last wildcard is a {name...}
 }
 
 // Name names the route for URL reversal with [Router.URL]. Names are unique per router.
@@ -235,7 +239,9 @@ func (r *Router) register(pattern string, g *Group, h HandlerFunc, desc string) 
 	if err != nil {
 		panic(fmt.Sprintf("web: bad pattern %q: %v", pattern, err))
 	}
-	rt := &Route{Method: p.method, Pattern: p.path, parsed: p, handler: h, desc: desc, router: r}
+	rt := &Route{Method: p.method, Pattern: p.path, parsed: p, handler: h, desc: desc, router: r,
+		cleanStatics: staticsClean(p),
+		catchAll:     len(p.parts) > 0 && p.parts[len(p.parts)-1].kind == segCatchAll}
 	key := p.method + " " + p.shape()
 	if other, ok := r.shapes[key]; ok {
 		panic(fmt.Sprintf("web: route %s conflicts with %s: both match the same requests", rt, other))

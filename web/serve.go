@@ -81,7 +81,12 @@ func (r *Router) dispatch(c *Ctx) {
 		}
 		path = "/" + path
 	}
-	if !r.cfg.DisableCleanPathRedirect && !isClean(path) {
+	rt := r.lookup(req.Method, path, &c.params)
+	// A path with //, /./ or /../ redirects to its clean form, matched or not. For a match,
+	// only the wildcard values need looking at; the whole path only on a miss.
+	if !r.cfg.DisableCleanPathRedirect &&
+		(rt != nil && !rt.matchClean(c.params) || rt == nil && !isClean(path)) {
+		c.params = c.params[:0]
 		// Clean the path routing saw (where %2e is already a dot, so "/%2e%2e/" cannot
 		// redirect to itself forever), then escape it again for the Location header.
 		target := (&url.URL{Path: cleanPath(path)}).EscapedPath()
@@ -93,7 +98,6 @@ func (r *Router) dispatch(c *Ctx) {
 		r.redirect(c, target)
 		return
 	}
-	rt := r.lookup(req.Method, path, &c.params)
 	if rt != nil {
 		if raw {
 			unescapeParams(c.params)
