@@ -43,6 +43,7 @@ type App struct {
 	modelErr   error
 	db         *orm.DB
 	migrations []migrate.Migration
+	checks     []healthCheck
 }
 
 // New returns an App configured from the environment and the .env file in the working
@@ -71,6 +72,7 @@ func NewWithConfig(cfg Config) *App {
 	})
 	a.installMiddleware()
 	a.GET("/healthz", a.healthz).Name("healthz")
+	a.GET("/readyz", a.readyz).Name("readyz")
 	a.registerCommands()
 	a.registerDBCommands()
 	a.OnStart(a.openDB)
@@ -227,12 +229,6 @@ func displayURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
-}
-
-// healthz answers liveness probes: the process serves.
-func (a *App) healthz(c *web.Ctx) error {
-	c.SetHeader("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // Command is a subcommand of the app's binary (`./app routes`).
