@@ -42,7 +42,7 @@ var features = []feature{
 	{"Models and queries", "ORM with relations prefetched in one query each, migrations applied on start in dev", "/posts"},
 	{"Templates", "layouts, partials, helpers and safe markdown through the view package", "/posts/1"},
 	{"Static files", "ETag, Range, Cache-Control from an embed.FS", "/static/site.css"},
-	{"Health", "liveness probe for load balancers", "/healthz"},
+	{"Health", "liveness (/healthz) and readiness (/readyz: database and custom checks) for load balancers", "/readyz"},
 }
 
 // setup registers the showcase's models, templates and routes on app. Tests call it on an
