@@ -4,6 +4,8 @@ go 1.26.0
 
 require github.com/klauspost/compress v1.20.3
 
+require golang.org/x/term v0.47.0 // indirect
+
 require (
 	ariga.io/atlas v0.32.1-0.20250325101103-175b25e1c1b9 // indirect
 	filippo.io/edwards25519 v1.2.0 // indirect

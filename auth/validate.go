@@ -1,0 +1,120 @@
+package auth
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// commonPasswords is SecLists' list of the 10,000 most common passwords, one a line,
+// gzipped (see commonpasswords.LICENSE).
+//
+//go:embed commonpasswords.txt.gz
+var commonPasswords []byte
+
+// Validate checks password against the rules of c: valid UTF-8 without NUL bytes, at
+// least MinLength characters, at most MaxLength bytes, not only digits, and not one of the
+// 10,000 most common passwords (compared case-insensitively). The error wraps one of the
+// ErrPassword sentinels and reads as one line for the user.
+func (c PasswordConfig) Validate(password string) error {
+	c = c.withDefaults()
+	if len(password) > c.MaxLength {
+		return fmt.Errorf("%w: at most %d bytes", ErrPasswordTooLong, c.MaxLength)
+	}
+	if !utf8.ValidString(password) || strings.IndexByte(password, 0) >= 0 {
+		return ErrPasswordInvalid
+	}
+	if utf8.RuneCountInString(password) < c.MinLength {
+		return fmt.Errorf("%w: use at least %d characters", ErrPasswordTooShort, c.MinLength)
+	}
+	if !c.AllowNumeric && strings.Trim(password, "0123456789") == "" {
+		return fmt.Errorf("%w: add letters or symbols", ErrPasswordNumeric)
+	}
+	if !c.AllowCommon {
+		common, err := isCommonPassword(password)
+		if err != nil {
+			return err
+		}
+		if common {
+			return fmt.Errorf("%w: it is in a list of the 10,000 most used passwords", ErrPasswordCommon)
+		}
+	}
+	return nil
+}
+
+// ValidatePassword checks password against the default PasswordConfig's rules.
+func ValidatePassword(password string) error { return PasswordConfig{}.Validate(password) }
+
+// isCommonPassword reports whether the lower-cased password is in the embedded list. The
+// list is decompressed and scanned on each call (about 80 KB, well under a millisecond,
+// small beside the hash that follows) rather than held in memory between calls.
+func isCommonPassword(password string) (bool, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(commonPasswords))
+	if err != nil {
+		return false, fmt.Errorf("auth: reading the common password list: %w", err)
+	}
+	want := []byte(strings.ToLower(password))
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		if bytes.Equal(bytes.ToLower(sc.Bytes()), want) {
+			return true, nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return false, fmt.Errorf("auth: reading the common password list: %w", err)
+	}
+	return false, nil
+}
+
+// maxEmailLength is the longest e-mail address accepted (RFC 5321's path limit).
+const maxEmailLength = 254
+
+// ErrInvalidEmail reports an e-mail address that NormalizeEmail refuses.
+var ErrInvalidEmail = errors.New("invalid e-mail address")
+
+// NormalizeEmail trims and lower-cases an e-mail address and checks that it is a plain
+// address (`local@domain`, no display name or angle brackets, at most 254 bytes, valid
+// UTF-8 without control characters). The error wraps ErrInvalidEmail and quotes at most
+// 64 bytes of the input.
+func NormalizeEmail(email string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(email))
+	bad := func(why string) (string, error) {
+		return "", fmt.Errorf("%w %q: %s", ErrInvalidEmail, clip(email, 64), why)
+	}
+	switch {
+	case e == "":
+		return bad("it is empty")
+	case len(e) > maxEmailLength:
+		return bad(fmt.Sprintf("longer than %d bytes", maxEmailLength))
+	case !utf8.ValidString(e):
+		return bad("not valid UTF-8")
+	case strings.ContainsFunc(e, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }):
+		return bad("it contains spaces or control characters")
+	}
+	addr, err := mail.ParseAddress(e)
+	if err != nil || addr.Name != "" || addr.Address != e {
+		return bad("want an address like name@example.com")
+	}
+	at := strings.LastIndexByte(e, '@')
+	if at < 1 || at == len(e)-1 || !strings.Contains(e[at+1:], ".") || strings.HasSuffix(e, ".") {
+		return bad("want an address like name@example.com")
+	}
+	return e, nil
+}
+
+// clip returns at most n bytes of s, cut on a rune boundary, with "..." when cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
