@@ -59,6 +59,9 @@ func isCommonPassword(password string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("auth: reading the common password list: %w", err)
 	}
+	if password == "" {
+		return false, nil
+	}
 	want := []byte(strings.ToLower(password))
 	sc := bufio.NewScanner(zr)
 	for sc.Scan() {
@@ -83,17 +86,18 @@ var ErrInvalidEmail = errors.New("invalid e-mail address")
 // UTF-8 without control characters). The error wraps ErrInvalidEmail and quotes at most
 // 64 bytes of the input.
 func NormalizeEmail(email string) (string, error) {
-	e := strings.ToLower(strings.TrimSpace(email))
 	bad := func(why string) (string, error) {
 		return "", fmt.Errorf("%w %q: %s", ErrInvalidEmail, clip(email, 64), why)
 	}
+	if !utf8.ValidString(email) {
+		return bad("not valid UTF-8")
+	}
+	e := strings.ToLower(strings.TrimSpace(email))
 	switch {
 	case e == "":
 		return bad("it is empty")
 	case len(e) > maxEmailLength:
 		return bad(fmt.Sprintf("longer than %d bytes", maxEmailLength))
-	case !utf8.ValidString(e):
-		return bad("not valid UTF-8")
 	case strings.ContainsFunc(e, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }):
 		return bad("it contains spaces or control characters")
 	}
