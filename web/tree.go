@@ -94,24 +94,101 @@ func commonPrefix(a, b string) int {
 
 // lookup finds the route for path below n, whose own prefix has already been consumed,
 // appending wildcard values to *ps. On failure *ps is left as it was.
+//
+// At every node, static children come first, then the parameter, then the catch-all. Most
+// paths match along the first branch of every node they pass, so lookup first walks that
+// branch alone, in a loop; only when it ends nowhere after passing a node with a branch left
+// untried does it search again, backtracking (see search).
 func (n *node) lookup(path string, ps *[]string) *Route {
+	np := len(*ps)
+	rt, untried := n.walk(path, ps)
+	if rt != nil {
+		return rt
+	}
+	*ps = (*ps)[:np]
+	if !untried {
+		return nil
+	}
+	return n.search(path, ps)
+}
+
+// walk follows the first branch that matches at every node. It reports whether it passed
+// a node with another branch it did not try.
+func (n *node) walk(rest string, ps *[]string) (rt *Route, untried bool) {
+	for {
+		if rest == "" {
+			if n.route != nil {
+				return n.route, untried
+			}
+		} else {
+			if i := indexOf(n.indices, rest[0]); i >= 0 {
+				child := n.children[i]
+				if p := child.prefix; hasPrefix(rest, p) {
+					untried = untried || n.param != nil || n.catchAll != nil
+					n, rest = child, rest[len(p):]
+					continue
+				}
+			}
+			if n.param != nil {
+				end := 0
+				for end < len(rest) && rest[end] != '/' {
+					end++
+				}
+				if end > 0 {
+					untried = untried || n.catchAll != nil
+					*ps = append(*ps, rest[:end])
+					n, rest = n.param, rest[end:]
+					continue
+				}
+			}
+		}
+		if n.catchAll != nil {
+			*ps = append(*ps, rest)
+			return n.catchAll, untried
+		}
+		return nil, untried
+	}
+}
+
+// hasPrefix is strings.HasPrefix for the short prefixes of tree nodes: a loop costs less
+// than the call to the runtime's memequal, and lets walk keep its values in registers.
+func hasPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexOf returns the index of c in indices, or -1.
+func indexOf(indices []byte, c byte) int {
+	for i, b := range indices {
+		if b == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// search is lookup with backtracking: when a branch fails below a node, it tries the node's
+// next branch.
+func (n *node) search(path string, ps *[]string) *Route {
 	if path == "" {
 		if n.route != nil {
 			return n.route
 		}
 	} else {
-		c := path[0]
-		for i, idx := range n.indices {
-			if idx != c {
-				continue
-			}
+		if i := indexOf(n.indices, path[0]); i >= 0 {
 			child := n.children[i]
 			if len(path) >= len(child.prefix) && path[:len(child.prefix)] == child.prefix {
-				if r := child.lookup(path[len(child.prefix):], ps); r != nil {
+				if r := child.search(path[len(child.prefix):], ps); r != nil {
 					return r
 				}
 			}
-			break
 		}
 		if n.param != nil {
 			end := strings.IndexByte(path, '/')
@@ -120,7 +197,7 @@ func (n *node) lookup(path string, ps *[]string) *Route {
 			}
 			if end > 0 {
 				*ps = append(*ps, path[:end])
-				if r := n.param.lookup(path[end:], ps); r != nil {
+				if r := n.param.search(path[end:], ps); r != nil {
 					return r
 				}
 				*ps = (*ps)[:len(*ps)-1]
