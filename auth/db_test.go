@@ -142,7 +142,9 @@ type BadPerms struct {
 	orm.Model
 }
 
-func (*BadPerms) Permissions() []Perm { return []Perm{{Codename: "Drop Table;"}, {Codename: "view_article"}} }
+func (*BadPerms) Permissions() []Perm {
+	return []Perm{{Codename: "Drop Table;"}, {Codename: "view_article"}}
+}
 
 func TestSyncPermissionsRefusesBadCodenames(t *testing.T) {
 	t.Parallel()
