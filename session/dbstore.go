@@ -60,6 +60,10 @@ type DBStore struct {
 // NewDBStore returns a Store on db.
 func NewDBStore(db *orm.DB) *DBStore { return &DBStore{db: db} }
 
+// Close does nothing: the database belongs to the caller. It makes every store of this
+// package an io.Closer.
+func (s *DBStore) Close() error { return nil }
+
 type dbRow struct {
 	Data      []byte    `db:"data"`
 	ExpiresAt time.Time `db:"expires_at"`

@@ -15,6 +15,16 @@ import (
 type RedisStore struct {
 	rdb    redis.UniversalClient
 	prefix string
+	owned  bool // opened by OpenStore: Close closes it
+}
+
+// Close closes the Redis client when OpenStore opened it; a client given to
+// NewRedisStore is left to its owner.
+func (s *RedisStore) Close() error {
+	if s.owned {
+		return s.rdb.Close()
+	}
+	return nil
 }
 
 // RedisConfig configures a RedisStore. Its zero value is the default.
