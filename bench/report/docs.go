@@ -160,6 +160,8 @@ type goal struct {
 	Need     float64 // the ratio Sinew / peer that meets the goal
 	Peer     string  // the peer measured against (for best-of goals, the best one)
 	Measured float64 // the ratio, 0 when a side is missing
+	// Disturbed is set when other work disturbed either measurement (see TestResult.ForeignCPU).
+	Disturbed bool
 }
 
 // goals evaluates issue 9's acceptance goals for the subject.
@@ -179,19 +181,25 @@ func goals(m *merged, s *ImplResult) []goal {
 				best, bestRPS = peer, v
 			}
 		}
-		out = append(out, goal{"at or above the best of net/http, Gin, Echo and Chi", t.Name, 1, best, ratio(t.Name, best)})
+		out = append(out, goal{"at or above the best of net/http, Gin, Echo and Chi", t.Name, 1, best, ratio(t.Name, best), false})
 	}
 	for _, t := range []string{"plaintext", "json"} {
-		out = append(out, goal{"framework overhead under 3% against net/http", t, 0.97, "nethttp", ratio(t, "nethttp")})
+		out = append(out, goal{"framework overhead under 3% against net/http", t, 0.97, "nethttp", ratio(t, "nethttp"), false})
 	}
-	out = append(out, goal{"at or above Fiber on the full-stack test", "fortunes", 1, "fiber", ratio("fortunes", "fiber")})
+	out = append(out, goal{"at or above Fiber on the full-stack test", "fortunes", 1, "fiber", ratio("fortunes", "fiber"), false})
 	for _, t := range tests {
-		out = append(out, goal{"at least 1.2x Fastify", t.Name, 1.2, "fastify", ratio(t.Name, "fastify")})
+		out = append(out, goal{"at least 1.2x Fastify", t.Name, 1.2, "fastify", ratio(t.Name, "fastify"), false})
 	}
 	for _, t := range []string{"plaintext", "json"} {
-		out = append(out, goal{"at least 5x Express", t, 5, "express", ratio(t, "express")})
+		out = append(out, goal{"at least 5x Express", t, 5, "express", ratio(t, "express"), false})
 	}
-	out = append(out, goal{"at least 9x Django", "fortunes", 9, "django", ratio("fortunes", "django")})
+	out = append(out, goal{"at least 9x Django", "fortunes", 9, "django", ratio("fortunes", "django"), false})
+	disturbed := func(ir *ImplResult, test string) bool {
+		return ir != nil && ir.Tests[test] != nil && ir.Tests[test].ForeignCPU > 0.10
+	}
+	for i := range out {
+		out[i].Disturbed = disturbed(s, out[i].Test) || disturbed(find(m, out[i].Peer), out[i].Test)
+	}
 	return out
 }
 
@@ -254,6 +262,7 @@ func renderSection(m *merged, files []string) string {
 	b.WriteString("### Requests per second\n\n")
 	header(&b, "implementation")
 	var notes []string
+	disturbedCells := 0
 	for _, ir := range impls {
 		fmt.Fprintf(&b, "| %s |", label(ir))
 		for _, t := range tests {
@@ -266,6 +275,10 @@ func renderSection(m *merged, files []string) string {
 				if lookupImpl(ir.Name).Sinew {
 					cell = "**" + cell + "**"
 				}
+				if tr.ForeignCPU > 0.10 {
+					cell += " †"
+					disturbedCells++
+				}
 				if e := tr.Errors; e.Total() > 0 {
 					cell += " ⚠"
 					notes = append(notes, fmt.Sprintf("%s, %s: %d errors in %s requests (connect %d, read %d, write %d, timeout %d, non-2xx/3xx %d)",
@@ -277,6 +290,9 @@ func renderSection(m *merged, files []string) string {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
+	if disturbedCells > 0 {
+		b.WriteString("† Other work on the machine took more than 10% of its CPU time during this measurement, in every attempt: the number is low and should not be compared (see *Interference* below).\n\n")
+	}
 	for _, n := range notes {
 		b.WriteString("- ⚠ " + n + "\n")
 	}
@@ -325,6 +341,9 @@ func renderSection(m *merged, files []string) string {
 				if g.Measured < g.Need {
 					met = "**no**"
 					missed++
+				}
+				if g.Disturbed {
+					met += " †"
 				}
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %.2f× | %s | %s |\n", g.Text, g.Test, peer, g.Need, measured, met)
