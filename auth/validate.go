@@ -52,8 +52,9 @@ func (c PasswordConfig) Validate(password string) error {
 func ValidatePassword(password string) error { return PasswordConfig{}.Validate(password) }
 
 // isCommonPassword reports whether the lower-cased password is in the embedded list. The
-// list is decompressed and scanned on each call (about 80 KB, well under a millisecond,
-// small beside the hash that follows) rather than held in memory between calls.
+// list is decompressed and scanned on each call (about 80 KB: 1 to 4 ms on a loaded
+// 2-core machine, small beside the hash that follows) rather than held in memory between
+// calls, which keeps the package free of mutable state.
 func isCommonPassword(password string) (bool, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(commonPasswords))
 	if err != nil {
