@@ -3,13 +3,17 @@ package auth
 import "github.com/sinewdev/sinew/migrate"
 
 // Migrations returns the migrations that create the auth tables (auth_users, auth_groups,
-// auth_permissions and the join tables), written by migrate.Make from Models. Put them
-// ahead of the app's own migrations, whose numbers must then start above theirs:
+// auth_permissions and the join tables), written by migrate.Make from Models, for apps and
+// tests that assemble their migration list by hand: put them first, and number the app's
+// own migrations above them.
 //
-//	app.Migrations(append(auth.Migrations(), migrations.All...))
+//	app.Migrations(append(auth.Migrations(), myMigrations...)) // mine start at 0002
 //
-// Their names start with "0001_auth_"; they never change once released (later changes to
-// the auth models come as new migrations).
+// An app that uses `./app makemigrations` does not list them: makemigrations wants a file
+// in the app's migrations directory for every migration it is given, so there the auth
+// tables come into the app's own migrations, from the models Register adds. Their names
+// start with "0001_auth_"; they never change once released (later changes to the auth
+// models come as new migrations).
 func Migrations() []migrate.Migration {
 	return []migrate.Migration{m0001AuthInitial}
 }
