@@ -1,12 +1,14 @@
 package session
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -172,6 +174,16 @@ func (w *writer) Flush() {
 		w.wrote = true
 	}
 	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Hijack hands the connection over (for WebSocket upgrades) after committing the session,
+// when the wrapped writer allows it.
+func (w *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !w.wrote {
+		w.s.commit(w)
+		w.wrote = true
+	}
+	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
 // Unwrap returns the wrapped writer, for http.ResponseController.

@@ -559,3 +559,9 @@ func TestNoMiddleware(t *testing.T) {
 		t.Errorf("status %d", res.StatusCode)
 	}
 }
+
+// timeIn returns a time an hour from now.
+func timeIn(t *testing.T) time.Time {
+	t.Helper()
+	return time.Now().Add(time.Hour)
+}
