@@ -127,3 +127,18 @@ func LikePattern(p Pattern) string {
 	}
 	return b.String()
 }
+
+// placeholderAppender is implemented by dialects whose placeholders are numbered, so that
+// statements with thousands of parameters (bulk inserts) are built without allocating a
+// string per placeholder.
+type placeholderAppender interface {
+	AppendPlaceholder(b []byte, n int) []byte
+}
+
+// appendPlaceholder appends the n-th placeholder of d to b.
+func appendPlaceholder(b []byte, d Dialect, n int) []byte {
+	if pa, ok := d.(placeholderAppender); ok {
+		return pa.AppendPlaceholder(b, n)
+	}
+	return append(b, d.Placeholder(n)...)
+}

@@ -490,7 +490,7 @@ func (s *sqlBuf) str(x string) { s.b = append(s.b, x...) }
 // ph appends a placeholder bound to arg.
 func (s *sqlBuf) ph(arg any) {
 	s.args = append(s.args, arg)
-	s.b = append(s.b, s.d.Placeholder(len(s.args))...)
+	s.b = appendPlaceholder(s.b, s.d, len(s.args))
 }
 
 // String returns the statement.

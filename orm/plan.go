@@ -117,6 +117,8 @@ func (db *DB) insertSQL(p *plan, cols []*column, rows int) string {
 		b.WriteString(db.d.Quote(c.f.Column))
 	}
 	b.WriteString(") VALUES ")
+	b.Grow(rows * len(cols) * 8)
+	var scratch [24]byte
 	n := 0
 	for r := 0; r < rows; r++ {
 		if r > 0 {
@@ -128,7 +130,7 @@ func (db *DB) insertSQL(p *plan, cols []*column, rows int) string {
 				b.WriteString(", ")
 			}
 			n++
-			b.WriteString(db.d.Placeholder(n))
+			b.Write(appendPlaceholder(scratch[:0], db.d, n))
 		}
 		b.WriteByte(')')
 	}

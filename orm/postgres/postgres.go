@@ -113,6 +113,12 @@ func (d *dialect) Placeholder(n int) string {
 	return "$" + strconv.Itoa(n)
 }
 
+// AppendPlaceholder appends "$n" to b without allocating; the ORM uses it for statements
+// with many parameters.
+func (*dialect) AppendPlaceholder(b []byte, n int) []byte {
+	return strconv.AppendInt(append(b, '$'), int64(n), 10)
+}
+
 // ColumnType implements orm.Dialect.
 func (*dialect) ColumnType(f *orm.Field) string {
 	switch f.Kind {
