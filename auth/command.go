@@ -30,8 +30,9 @@ type Config struct {
 }
 
 // Register registers the auth models (User, Group, Permission and their join tables) with
-// app and adds the createsuperuser command. Give the app the tables too, with
-// auth.Migrations() ahead of the app's own migrations.
+// app and adds two commands: createsuperuser, and syncpermissions, which runs
+// SyncPermissions for every model of the app (run it after `./app migrate`). The tables
+// come from the app's migrations (see Migrations).
 func Register(app *sinew.App, cfg Config) {
 	app.Models(Models()...)
 	if cfg.Stdin == nil {
@@ -50,6 +51,28 @@ func Register(app *sinew.App, cfg Config) {
 				return errors.New("createsuperuser: the app has no database")
 			}
 			return createSuperuser(orm.WithDB(ctx, db), cfg, args)
+		},
+	})
+	app.AddCommand(&sinew.Command{
+		Name:    "syncpermissions",
+		Summary: "create the view/add/change/delete and custom permissions of every model",
+		Run: func(ctx context.Context, args []string) error {
+			if len(args) > 0 {
+				return &sinew.UsageError{Msg: "syncpermissions takes no arguments"}
+			}
+			db := app.DB()
+			if db == nil {
+				return errors.New("syncpermissions: the app has no database")
+			}
+			if err := SyncPermissions(orm.WithDB(ctx, db), app.Registry()); err != nil {
+				return err
+			}
+			n, err := orm.Q[Permission](orm.WithDB(ctx, db)).Count()
+			if err != nil {
+				return fmt.Errorf("syncpermissions: %w", err)
+			}
+			fmt.Fprintf(cfg.Stdout, "%d permissions in the database.\n", n)
+			return nil
 		},
 	})
 }

@@ -139,3 +139,26 @@ func TestCreateSuperuserRefusesExistingEmail(t *testing.T) {
 		t.Fatal("the existing user's password changed")
 	}
 }
+
+func TestSyncPermissionsCommand(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "app.db")
+	run := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, DatabaseURL: "sqlite:" + db, Stdout: &out, Stderr: io.Discard})
+		Register(app, Config{})
+		app.Migrations(Migrations())
+		err := app.RunArgs(t.Context(), append([]string{"syncpermissions"}, args...))
+		return out.String(), err
+	}
+	for range 2 {
+		out, err := run()
+		if err != nil || out != "12 permissions in the database.\n" {
+			t.Fatalf("syncpermissions = %q, %v", out, err)
+		}
+	}
+	var ue *sinew.UsageError
+	if _, err := run("extra"); !errors.As(err, &ue) {
+		t.Fatalf("syncpermissions extra = %v; want a usage error", err)
+	}
+}
