@@ -565,3 +565,22 @@ func timeIn(t *testing.T) time.Time {
 	t.Helper()
 	return time.Now().Add(time.Hour)
 }
+
+func TestVaryCookie(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, session.Config{})
+	ck := setName(t, f.h, "", "ada")
+	tests := []struct {
+		target string
+		want   string
+	}{
+		{"/plain", ""},
+		{"/get", "Cookie"},
+	}
+	for _, tt := range tests {
+		res := do(t, f.h, "GET", tt.target, ck)
+		if got := res.Header.Get("Vary"); got != tt.want {
+			t.Errorf("GET %s: Vary %q, want %q", tt.target, got, tt.want)
+		}
+	}
+}

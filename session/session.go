@@ -36,6 +36,7 @@ type Session struct {
 	touch    bool // unchanged, but the expiry must move forward
 	clearCk  bool // the cookie must be deleted
 	cookieOK bool // the client holds a cookie for id
+	varied   bool // Vary: Cookie has been added
 }
 
 // load reads the session from the store the first time it is needed. The caller holds mu.
@@ -300,8 +301,16 @@ func (s *Session) Flashes() []Flash {
 func (s *Session) commit(w *writer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.loaded || s.err != nil {
-		return // never touched, or unavailable: nothing to write
+	if !s.loaded {
+		return // never touched: nothing to write
+	}
+	if !w.wrote && !s.varied {
+		// The response depends on the session: shared caches must not serve it to others.
+		w.Header().Add("Vary", "Cookie")
+		s.varied = true
+	}
+	if s.err != nil {
+		return // unavailable: never overwrite the stored session
 	}
 	m := s.m
 	// The request's context may be canceled by now (the client left); the save must still
