@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -45,8 +46,8 @@ type Config struct {
 	// MaxSize bounds the encoded session data, in bytes: Set and AddFlash refuse a value
 	// that would exceed it with ErrTooLarge. Default 64 KiB; at most MaxDataSize (1 MiB).
 	MaxSize int
-	// Now returns the current time; tests replace it to move time forward. Default
-	// time.Now.
+	// Now returns the current time; tests replace it to move time forward. The stores
+	// expire entries by the real clock, so Now must not run behind it. Default time.Now.
 	Now func() time.Time
 	// Logger receives the errors that happen after the handler has returned (a store that
 	// fails to save). Default: the request's logger (web.Ctx.Logger) or slog.Default.
@@ -61,10 +62,17 @@ type Manager struct {
 }
 
 // New returns a Manager keeping sessions in store, configured by cfg (the zero Config is
-// the default).
+// the default). It panics when store is nil or cfg.CookieName is not a valid cookie name
+// (letters, digits and !#$%&'*+-.^_`|~): both are programming errors.
 func New(store Store, cfg Config) *Manager {
+	if store == nil {
+		panic("session: New needs a Store")
+	}
 	if cfg.CookieName == "" {
 		cfg.CookieName = DefaultCookieName
+	}
+	if err := (&http.Cookie{Name: cfg.CookieName, Value: "x"}).Valid(); err != nil {
+		panic(fmt.Sprintf("session: Config.CookieName %q: %v", cfg.CookieName, err))
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout

@@ -584,3 +584,54 @@ func TestVaryCookie(t *testing.T) {
 		}
 	}
 }
+
+func TestDestroyThenSet(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, session.Config{})
+	r := web.NewRouter(web.Config{Logger: discardLogger()})
+	r.Use(f.m.Middleware)
+	r.POST("/switch", func(c *web.Ctx) error {
+		s := session.From(c)
+		if err := s.Destroy(); err != nil {
+			return err
+		}
+		return s.Set("name", "fresh")
+	})
+	old := setName(t, f.h, "", "ada")
+	res := do(t, r, "POST", "/switch", old)
+	ck := sessionCookie(res)
+	if ck == nil || ck.Value == "" || ck.Value == old || ck.MaxAge <= 0 {
+		t.Fatalf("Destroy then Set: cookie %q, want a new live session", res.Header.Get("Set-Cookie"))
+	}
+	if got := body(t, do(t, f.h, "GET", "/get", ck.Value)); got != "fresh" {
+		t.Errorf("new session name = %q, want fresh", got)
+	}
+	if got := body(t, do(t, f.h, "GET", "/get", old)); got != "" {
+		t.Errorf("destroyed session still readable: %q", got)
+	}
+}
+
+func TestNewPanics(t *testing.T) {
+	t.Parallel()
+	store := newSQLiteStore(t)
+	tests := []struct {
+		name  string
+		store session.Store
+		cfg   session.Config
+	}{
+		{"nil store", nil, session.Config{}},
+		{"space in cookie name", store, session.Config{CookieName: "my session"}},
+		{"semicolon in cookie name", store, session.Config{CookieName: "a;b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defer func() {
+				if recover() == nil {
+					t.Error("New did not panic")
+				}
+			}()
+			session.New(tt.store, tt.cfg)
+		})
+	}
+}

@@ -3,9 +3,11 @@ package session_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -81,4 +83,47 @@ func TestStores(t *testing.T) {
 			sessiontest.Run(t, st.open, st.cfg)
 		})
 	}
+}
+
+// TestIDsStoredHashed checks that neither store keeps the raw session ID.
+func TestIDsStoredHashed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	id := "RAWsessionIDRAWsessionIDRAWsessionIDRAWsess"
+	sum := sha256.Sum256([]byte(id))
+	want := hex.EncodeToString(sum[:])
+	t.Run("database", func(t *testing.T) {
+		t.Parallel()
+		db := ormtest.OpenSQLite(t, orm.Config{})
+		if err := session.CreateTable(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if err := session.NewDBStore(db).Save(ctx, id, []byte("x"), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := orm.Raw[string](orm.WithDB(ctx, db), "SELECT id FROM "+session.TableName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != 1 || ids[0] != want {
+			t.Fatalf("stored ids %q, want [%q]", ids, want)
+		}
+	})
+	t.Run("redis", func(t *testing.T) {
+		t.Parallel()
+		rdb := openRedis(t)
+		prefix := "sinew-test-hashed:" + want[:8] + ":"
+		st := session.NewRedisStore(rdb, session.RedisConfig{Prefix: prefix})
+		if err := st.Save(ctx, id, []byte("x"), time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		defer st.Delete(ctx, id)
+		keys, err := rdb.Keys(ctx, prefix+"*").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) != 1 || keys[0] != prefix+want {
+			t.Fatalf("keys %q, want [%q]", keys, prefix+want)
+		}
+	})
 }
