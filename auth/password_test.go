@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fast is a cheap configuration for tests that hash many times.
@@ -323,6 +324,29 @@ func FuzzParsePHC(f *testing.F) {
 		// A parsed hash formats back to the canonical input it came from.
 		if h.String() != s {
 			t.Fatalf("parsePHC(%q) formats back as %q", s, h.String())
+		}
+	})
+}
+
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{"Ada@Example.com", " a@b.c ", "x'; DROP TABLE auth_users; --@example.com", "用户@例子.广告",
+		"\"q\"@example.com", "a@b", "Ada <ada@example.com>", "\xff@example.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := NormalizeEmail(s)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidEmail) || len(err.Error()) > 300 {
+				t.Fatalf("NormalizeEmail(%q) error %v", s, err)
+			}
+			return
+		}
+		if len(e) > maxEmailLength || !utf8.ValidString(e) || strings.ContainsAny(e, " \t\r\n\x00<>") || strings.Count(e, "@") < 1 {
+			t.Fatalf("NormalizeEmail(%q) accepted %q", s, e)
+		}
+		again, err := NormalizeEmail(e)
+		if err != nil || again != e {
+			t.Fatalf("NormalizeEmail is not idempotent on %q: %q, %v", e, again, err)
 		}
 	})
 }

@@ -85,10 +85,10 @@ var ErrInvalidEmail = errors.New("invalid e-mail address")
 // NormalizeEmail trims and lower-cases an e-mail address and checks that it is a plain
 // address (`local@domain`, no display name or angle brackets, at most 254 bytes, valid
 // UTF-8 without control characters). The error wraps ErrInvalidEmail and quotes at most
-// 64 bytes of the input.
+// 32 bytes of the input (invalid UTF-8 shown as "?").
 func NormalizeEmail(email string) (string, error) {
 	bad := func(why string) (string, error) {
-		return "", fmt.Errorf("%w %q: %s", ErrInvalidEmail, clip(email, 64), why)
+		return "", fmt.Errorf("%w %q: %s", ErrInvalidEmail, clip(strings.ToValidUTF8(email, "?"), 32), why)
 	}
 	if !utf8.ValidString(email) {
 		return bad("not valid UTF-8")
