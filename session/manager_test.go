@@ -635,3 +635,18 @@ func TestNewPanics(t *testing.T) {
 		})
 	}
 }
+
+func TestDestroyDuringOutage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, session.Config{})
+	ck := setName(t, f.h, "", "ada")
+	f.store.failGet = errors.New("store down")
+	res := do(t, f.h, "POST", "/logout", ck)
+	if c := sessionCookie(res); res.StatusCode != 200 || c == nil || c.MaxAge >= 0 {
+		t.Fatalf("logout with the store down: %d, cookie %q", res.StatusCode, res.Header.Get("Set-Cookie"))
+	}
+	f.store.failGet = nil
+	if got := body(t, do(t, f.h, "GET", "/get", ck)); got != "" {
+		t.Errorf("session survived logout during an outage: %q", got)
+	}
+}

@@ -27,6 +27,7 @@ type Session struct {
 	mu       sync.Mutex
 	loaded   bool
 	err      error    // the store failed on load: nothing is saved
+	errID    string   // the cookie's ID whose load failed
 	id       string   // the current ID; "" for a session not yet saved
 	hadID    string   // the valid ID the request's cookie carried, if its session was live
 	stale    []string // IDs to delete from the store at commit (renewed or destroyed)
@@ -57,6 +58,7 @@ func (s *Session) load() {
 	}
 	if err != nil {
 		s.err = fmt.Errorf("session: loading: %w", err)
+		s.errID = ck.Value
 		return
 	}
 	var rec record
@@ -249,7 +251,12 @@ func (s *Session) Destroy() error {
 	if s.id != "" {
 		s.stale = append(s.stale, s.id)
 	}
-	s.err = nil // a session that could not be loaded can still be destroyed
+	if s.err != nil {
+		// A session that could not be loaded can still be destroyed, by its ID.
+		s.stale = append(s.stale, s.errID)
+		s.clearCk = true
+		s.err, s.errID = nil, ""
+	}
 	s.id, s.cookieOK = "", false
 	s.rec, s.size = record{}, 0
 	s.dirty, s.touch = false, false
@@ -317,12 +324,6 @@ func (s *Session) commit(w *writer) {
 	// happen, bounded by its own deadline.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.req.Context()), 10*time.Second)
 	defer cancel()
-	for _, id := range s.stale {
-		if err := m.store.Delete(ctx, id); err != nil {
-			m.logger(s.req).Error("session: deleting an old session", "err", err)
-		}
-	}
-	s.stale = nil
 	empty := len(s.rec.Values) == 0 && len(s.rec.Flashes) == 0
 	if empty && s.dirty && s.id != "" {
 		// Everything was removed: delete rather than keep an empty session.
@@ -338,6 +339,14 @@ func (s *Session) commit(w *writer) {
 	if s.dirty || s.touch {
 		s.save(ctx, w)
 	}
+	// Old IDs go after the new one is saved: a failed save leaves the client's session as
+	// it was rather than losing it.
+	for _, id := range s.stale {
+		if err := m.store.Delete(ctx, id); err != nil {
+			m.logger(s.req).Error("session: deleting an old session", "err", err)
+		}
+	}
+	s.stale = nil
 	if s.clearCk && s.id == "" && !w.wrote {
 		http.SetCookie(w.ResponseWriter, m.cookie(s.req, "", time.Time{}))
 		s.clearCk = false
