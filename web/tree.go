@@ -9,11 +9,12 @@ import "strings"
 // beat parameters, which beat catch-alls, at every segment.
 type node struct {
 	prefix   string
-	indices  []byte  // first byte of each static child, in the order of children
-	children []*node // static children
-	param    *node   // the {name} child; its prefix is always empty
-	catchAll *Route  // the route of a {name...} wildcard at this point
-	route    *Route  // the route ending exactly here
+	indices  []byte      // first byte of each static child, in the order of children
+	children []*node     // static children
+	table    *[256]uint8 // with many children: 1 + the index of the child for each first byte
+	param    *node       // the {name} child; its prefix is always empty
+	catchAll *Route      // the route of a {name...} wildcard at this point
+	route    *Route      // the route ending exactly here
 }
 
 // insert adds r under n following the parsed pattern's parts. It returns the route already
@@ -59,6 +60,7 @@ func (n *node) insertStatic(s string) *node {
 			child = &node{prefix: s}
 			n.indices = append(n.indices, s[0])
 			n.children = append(n.children, child)
+			n.index()
 			return child
 		}
 		common := commonPrefix(child.prefix, s)
@@ -68,6 +70,7 @@ func (n *node) insertStatic(s string) *node {
 				prefix:   child.prefix[common:],
 				indices:  child.indices,
 				children: child.children,
+				table:    child.table,
 				param:    child.param,
 				catchAll: child.catchAll,
 				route:    child.route,
@@ -82,6 +85,38 @@ func (n *node) insertStatic(s string) *node {
 		s = s[common:]
 	}
 	return n
+}
+
+// tableMin is the number of static children from which a node finds them through a table
+// rather than by scanning its indices.
+const tableMin = 5
+
+// index builds n's table of children when it has many; n.indices changed.
+func (n *node) index() {
+	n.table = nil
+	if len(n.indices) < tableMin || len(n.indices) > 255 {
+		return
+	}
+	n.table = new([256]uint8)
+	for i, c := range n.indices {
+		n.table[c] = uint8(i + 1)
+	}
+}
+
+// child returns the static child whose prefix starts with c, or nil.
+func (n *node) child(c byte) *node {
+	if n.table != nil {
+		if i := n.table[c]; i != 0 {
+			return n.children[i-1]
+		}
+		return nil
+	}
+	for i, b := range n.indices {
+		if b == c {
+			return n.children[i]
+		}
+	}
+	return nil
 }
 
 func commonPrefix(a, b string) int {
@@ -121,8 +156,7 @@ func (n *node) walk(rest string, ps *[]string) (rt *Route, untried bool) {
 				return n.route, untried
 			}
 		} else {
-			if i := indexOf(n.indices, rest[0]); i >= 0 {
-				child := n.children[i]
+			if child := n.child(rest[0]); child != nil {
 				if p := child.prefix; hasPrefix(rest, p) {
 					untried = untried || n.param != nil || n.catchAll != nil
 					n, rest = child, rest[len(p):]
@@ -150,28 +184,19 @@ func (n *node) walk(rest string, ps *[]string) (rt *Route, untried bool) {
 	}
 }
 
-// hasPrefix is strings.HasPrefix for the short prefixes of tree nodes: a loop costs less
-// than the call to the runtime's memequal, and lets walk keep its values in registers.
+// hasPrefix reports whether s starts with the prefix of a child, whose first byte is known
+// to match. A loop costs less than the call to the runtime's memequal for these short
+// prefixes, and lets walk keep its values in registers.
 func hasPrefix(s, prefix string) bool {
 	if len(s) < len(prefix) {
 		return false
 	}
-	for i := 0; i < len(prefix); i++ {
+	for i := 1; i < len(prefix); i++ {
 		if s[i] != prefix[i] {
 			return false
 		}
 	}
 	return true
-}
-
-// indexOf returns the index of c in indices, or -1.
-func indexOf(indices []byte, c byte) int {
-	for i, b := range indices {
-		if b == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // search is lookup with backtracking: when a branch fails below a node, it tries the node's
@@ -182,9 +207,8 @@ func (n *node) search(path string, ps *[]string) *Route {
 			return n.route
 		}
 	} else {
-		if i := indexOf(n.indices, path[0]); i >= 0 {
-			child := n.children[i]
-			if len(path) >= len(child.prefix) && path[:len(child.prefix)] == child.prefix {
+		if child := n.child(path[0]); child != nil {
+			if hasPrefix(path, child.prefix) {
 				if r := child.search(path[len(child.prefix):], ps); r != nil {
 					return r
 				}
