@@ -650,3 +650,24 @@ func TestDestroyDuringOutage(t *testing.T) {
 		t.Errorf("session survived logout during an outage: %q", got)
 	}
 }
+
+func TestGroupMiddleware(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, session.Config{})
+	r := web.NewRouter(web.Config{Logger: discardLogger()})
+	g := r.Group("/app")
+	g.Use(f.m.Middleware)
+	g.POST("/set", func(c *web.Ctx) error { return session.From(c).Set("name", "grouped") })
+	g.GET("/get", func(c *web.Ctx) error {
+		v, _ := session.Get[string](session.FromContext(c), "name")
+		return c.Text(200, v)
+	})
+	res := do(t, r, "POST", "/app/set", "")
+	ck := sessionCookie(res)
+	if ck == nil {
+		t.Fatalf("no session cookie from a group route: %d", res.StatusCode)
+	}
+	if got := body(t, do(t, r, "GET", "/app/get", ck.Value)); got != "grouped" {
+		t.Errorf("GET /app/get = %q, want grouped", got)
+	}
+}
