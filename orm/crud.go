@@ -39,27 +39,34 @@ func Create[T any](ctx context.Context, v *T) error {
 	if err := db.prepareCreate(p.m, base); err != nil {
 		return err
 	}
+	if p.m.hooks&(hBeforeCreate|hAfterCreate) != 0 {
+		return db.Tx(ctx, func(ctx context.Context) error { return createRow(ctx, db, p, v, base) })
+	}
+	// Without hooks there is no transaction, and no closure to allocate.
+	return createRow(ctx, db, p, v, base)
+}
+
+// createRow runs Create's hooks and INSERT in ctx (inside a transaction when there are hooks).
+func createRow[T any](ctx context.Context, db *DB, p *plan, v *T, base unsafe.Pointer) error {
 	m := p.m
-	return db.inTx(ctx, m.hooks&(hBeforeCreate|hAfterCreate) != 0, func(ctx context.Context) error {
-		if m.hooks&hBeforeCreate != 0 {
-			if err := any(v).(BeforeCreateHook).BeforeCreate(ctx); err != nil {
-				return err
-			}
-		}
-		if m.hooks&hValidate != 0 {
-			if err := any(v).(Validator).Validate(ctx); err != nil {
-				return err
-			}
-		}
-		_, st := session(ctx)
-		if err := db.insertOne(ctx, st, p, base); err != nil {
+	if m.hooks&hBeforeCreate != 0 {
+		if err := any(v).(BeforeCreateHook).BeforeCreate(ctx); err != nil {
 			return err
 		}
-		if m.hooks&hAfterCreate != 0 {
-			return any(v).(AfterCreateHook).AfterCreate(ctx)
+	}
+	if m.hooks&hValidate != 0 {
+		if err := any(v).(Validator).Validate(ctx); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	_, st := session(ctx)
+	if err := db.insertOne(ctx, st, p, base); err != nil {
+		return err
+	}
+	if m.hooks&hAfterCreate != 0 {
+		return any(v).(AfterCreateHook).AfterCreate(ctx)
+	}
+	return nil
 }
 
 // prepareCreate fills the automatic values of a new row: timestamps, a UUID key, defaults.
@@ -275,42 +282,49 @@ func Save[T any](ctx context.Context, v *T, fields ...string) error {
 	if m.updated != nil {
 		*(*time.Time)(m.updated.fieldPtr(base)) = db.now().UTC().Truncate(time.Microsecond)
 	}
-	return db.inTx(ctx, m.hooks&(hBeforeUpdate|hAfterUpdate) != 0, func(ctx context.Context) error {
-		if m.hooks&hBeforeUpdate != 0 {
-			if err := any(v).(BeforeUpdateHook).BeforeUpdate(ctx); err != nil {
-				return err
-			}
-		}
-		if m.hooks&hValidate != 0 {
-			if err := any(v).(Validator).Validate(ctx); err != nil {
-				return err
-			}
-		}
-		args, err := db.bindRow(make([]any, 0, len(cols)+1), cols, base)
-		if err != nil {
+	if m.hooks&(hBeforeUpdate|hAfterUpdate) != 0 {
+		return db.Tx(ctx, func(ctx context.Context) error { return saveRow(ctx, db, m, v, base, cols, q) })
+	}
+	// Without hooks there is no transaction, and no closure to allocate.
+	return saveRow(ctx, db, m, v, base, cols, q)
+}
+
+// saveRow runs Save's hooks and UPDATE in ctx (inside a transaction when there are hooks).
+func saveRow[T any](ctx context.Context, db *DB, m *model, v *T, base unsafe.Pointer, cols []*column, q string) error {
+	if m.hooks&hBeforeUpdate != 0 {
+		if err := any(v).(BeforeUpdateHook).BeforeUpdate(ctx); err != nil {
 			return err
 		}
-		pk, err := db.bindValue(m.pk, base)
-		if err != nil {
+	}
+	if m.hooks&hValidate != 0 {
+		if err := any(v).(Validator).Validate(ctx); err != nil {
 			return err
 		}
-		args = append(args, pk)
-		_, st := session(ctx)
-		ex := db.executor(st, true)
-		res, err := db.execute(ctx, ex, m, q, args)
-		if err != nil {
-			return db.completeFK(ctx, ex, err, m, base, false)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("orm: Save %s: %w", m.meta.Name, err)
-		} else if n == 0 {
-			return ErrNotFound
-		}
-		if m.hooks&hAfterUpdate != 0 {
-			return any(v).(AfterUpdateHook).AfterUpdate(ctx)
-		}
-		return nil
-	})
+	}
+	args, err := db.bindRow(make([]any, 0, len(cols)+1), cols, base)
+	if err != nil {
+		return err
+	}
+	pk, err := db.bindValue(m.pk, base)
+	if err != nil {
+		return err
+	}
+	args = append(args, pk)
+	_, st := session(ctx)
+	ex := db.executor(st, true)
+	res, err := db.execute(ctx, ex, m, q, args)
+	if err != nil {
+		return db.completeFK(ctx, ex, err, m, base, false)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("orm: Save %s: %w", m.meta.Name, err)
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	if m.hooks&hAfterUpdate != 0 {
+		return any(v).(AfterUpdateHook).AfterUpdate(ctx)
+	}
+	return nil
 }
 
 // Delete deletes the row of v (found by its primary key), running the BeforeDelete and
