@@ -54,9 +54,14 @@ func staticsClean(p parsedPattern) bool {
 // rt's literal parts (clean or not, known at registration) with the values in between. A
 // parameter value is one segment; a catch-all value follows a slash.
 func (rt *Route) matchClean(ps []string) bool {
-	if !rt.cleanStatics {
-		return false
+	if len(ps) == 0 || !rt.cleanStatics {
+		return rt.cleanStatics // inlined: static routes cost no call
 	}
+	return rt.valuesClean(ps)
+}
+
+// valuesClean is matchClean for routes with wildcards whose literal parts are clean.
+func (rt *Route) valuesClean(ps []string) bool {
 	last := len(ps) - 1
 	if rt.catchAll {
 		if !segmentsClean(ps[last]) {

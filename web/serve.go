@@ -11,11 +11,23 @@ import (
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	c := r.pool.Get().(*Ctx)
 	c.reset(w, req)
-	defer r.release(c)
+	returned := false
+	defer func() {
+		if !returned { // only a panic gets here with returned unset: spare recover's cost
+			r.recoverPanic(c, recover())
+		}
+		r.recycle(c)
+	}()
 	if len(r.global) == 0 {
 		r.dispatch(c)
-		return
+	} else {
+		r.serveChain(c, req)
 	}
+	returned = true
+}
+
+// serveChain serves c through the global middleware.
+func (r *Router) serveChain(c *Ctx, req *http.Request) {
 	chain := r.chain.Load()
 	if chain == nil {
 		var h http.Handler = http.HandlerFunc(r.dispatchHTTP)
@@ -30,17 +42,18 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	(*chain).ServeHTTP(&c.res, req)
 }
 
-// release recovers a panic from the handler or middleware into the error path and returns c
-// to the pool.
-func (r *Router) release(c *Ctx) {
-	if rec := recover(); rec != nil {
-		if rec == http.ErrAbortHandler {
-			r.recycle(c)
-			panic(rec)
-		}
-		c.recovered(rec)
+// recoverPanic turns rec, a value recovered from the handler or middleware, into the error
+// path. http.ErrAbortHandler is panicked again, after c is recycled, for net/http to abort
+// the response; a nil rec (runtime.Goexit) is left alone.
+func (r *Router) recoverPanic(c *Ctx, rec any) {
+	if rec == nil {
+		return
 	}
-	r.recycle(c)
+	if rec == http.ErrAbortHandler {
+		r.recycle(c)
+		panic(rec)
+	}
+	c.recovered(rec)
 }
 
 // recycle returns c to the pool, unless it was used as a context.Context (see Ctx.escape):

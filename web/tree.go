@@ -15,6 +15,7 @@ type node struct {
 	param    *node       // the {name} child; its prefix is always empty
 	catchAll *Route      // the route of a {name...} wildcard at this point
 	route    *Route      // the route ending exactly here
+	wild     bool        // param or catchAll is set
 }
 
 // insert adds r under n following the parsed pattern's parts. It returns the route already
@@ -28,6 +29,7 @@ func (n *node) insert(parts []patternPart, r *Route) *Route {
 		case segParam:
 			if n.param == nil {
 				n.param = &node{}
+				n.wild = true
 			}
 			n = n.param
 		case segCatchAll:
@@ -35,6 +37,7 @@ func (n *node) insert(parts []patternPart, r *Route) *Route {
 				return n.catchAll
 			}
 			n.catchAll = r
+			n.wild = true
 			return nil
 		}
 		parts = parts[1:]
@@ -74,6 +77,7 @@ func (n *node) insertStatic(s string) *node {
 				param:    child.param,
 				catchAll: child.catchAll,
 				route:    child.route,
+				wild:     child.wild,
 			}
 			*child = node{
 				prefix:   child.prefix[:common],
@@ -131,34 +135,22 @@ func commonPrefix(a, b string) int {
 // appending wildcard values to *ps. On failure *ps is left as it was.
 //
 // At every node, static children come first, then the parameter, then the catch-all. Most
-// paths match along the first branch of every node they pass, so lookup first walks that
-// branch alone, in a loop; only when it ends nowhere after passing a node with a branch left
+// paths match along the first branch of every node they pass, so lookup walks that branch
+// alone, in a loop; only when it ends nowhere after passing a node with a branch left
 // untried does it search again, backtracking (see search).
 func (n *node) lookup(path string, ps *[]string) *Route {
+	root, rest := n, path
 	np := len(*ps)
-	rt, untried := n.walk(path, ps)
-	if rt != nil {
-		return rt
-	}
-	*ps = (*ps)[:np]
-	if !untried {
-		return nil
-	}
-	return n.search(path, ps)
-}
-
-// walk follows the first branch that matches at every node. It reports whether it passed
-// a node with another branch it did not try.
-func (n *node) walk(rest string, ps *[]string) (rt *Route, untried bool) {
+	untried := false // a node on the way had a wildcard child not taken
 	for {
 		if rest == "" {
 			if n.route != nil {
-				return n.route, untried
+				return n.route
 			}
 		} else {
 			if child := n.child(rest[0]); child != nil {
 				if p := child.prefix; hasPrefix(rest, p) {
-					untried = untried || n.param != nil || n.catchAll != nil
+					untried = untried || n.wild
 					n, rest = child, rest[len(p):]
 					continue
 				}
@@ -178,9 +170,13 @@ func (n *node) walk(rest string, ps *[]string) (rt *Route, untried bool) {
 		}
 		if n.catchAll != nil {
 			*ps = append(*ps, rest)
-			return n.catchAll, untried
+			return n.catchAll
 		}
-		return nil, untried
+		*ps = (*ps)[:np]
+		if !untried {
+			return nil
+		}
+		return root.search(path, ps)
 	}
 }
 
