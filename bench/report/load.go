@@ -91,7 +91,7 @@ func waitIdle(ctx context.Context, wait time.Duration, min float64) (float64, er
 	deadline := time.Now().Add(wait)
 	streak := 0
 	last := -1.0
-	idle0, total0, err := cpuTimes()
+	idle0, _, total0, err := cpuTimes()
 	if err != nil {
 		return -1, err
 	}
@@ -101,7 +101,7 @@ func waitIdle(ctx context.Context, wait time.Duration, min float64) (float64, er
 			return last, ctx.Err()
 		case <-time.After(time.Second):
 		}
-		idle1, total1, err := cpuTimes()
+		idle1, _, total1, err := cpuTimes()
 		if err != nil {
 			return -1, err
 		}

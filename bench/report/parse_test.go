@@ -79,12 +79,12 @@ func TestProcessTreeAndStatus(t *testing.T) {
 
 func TestParseCPULine(t *testing.T) {
 	t.Parallel()
-	idle, total, err := parseCPULine("cpu  100 5 50 800 40 0 5 0 0 0")
-	if err != nil || idle != 840 || total != 1000 {
-		t.Fatalf("parseCPULine = %d, %d, %v; want 840, 1000, nil", idle, total, err)
+	idle, irq, total, err := parseCPULine("cpu  100 5 50 800 40 2 3 0 7 0")
+	if err != nil || idle != 840 || irq != 5 || total != 1000 {
+		t.Fatalf("parseCPULine = %d, %d, %d, %v; want 840, 5, 1000, nil (guest time is part of user)", idle, irq, total, err)
 	}
 	for _, bad := range []string{"cpu0 1 2 3 4 5", "cpu 1 2 x 4 5", "cpu 1"} {
-		if _, _, err := parseCPULine(bad); err == nil {
+		if _, _, _, err := parseCPULine(bad); err == nil {
 			t.Errorf("parseCPULine(%q) succeeded", bad)
 		}
 	}

@@ -130,33 +130,39 @@ func loadAvg() float64 {
 	return v
 }
 
-// cpuTimes reads the aggregate idle (idle + iowait) and total jiffies from /proc/stat.
-func cpuTimes() (idle, total uint64, err error) {
+// cpuTimes reads the aggregate jiffies from /proc/stat: idle (idle + iowait), interrupt
+// handling (irq + softirq, where the kernel does loopback networking for whichever process
+// is running) and the total.
+func cpuTimes() (idle, irq, total uint64, err error) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	return parseCPULine(line)
 }
 
-// parseCPULine parses the first ("cpu ...") line of /proc/stat.
-func parseCPULine(line string) (idle, total uint64, err error) {
+// parseCPULine parses the first ("cpu ...") line of /proc/stat: user nice system idle iowait
+// irq softirq steal, then guest and guest_nice, which user and nice already include.
+func parseCPULine(line string) (idle, irq, total uint64, err error) {
 	fs := strings.Fields(line)
 	if len(fs) < 6 || fs[0] != "cpu" {
-		return 0, 0, fmt.Errorf("unexpected /proc/stat line %q", line)
+		return 0, 0, 0, fmt.Errorf("unexpected /proc/stat line %q", line)
 	}
-	for i, f := range fs[1:] {
+	for i, f := range fs[1:min(len(fs), 9)] {
 		v, err := strconv.ParseUint(f, 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("/proc/stat field %q: %w", f, err)
+			return 0, 0, 0, fmt.Errorf("/proc/stat field %q: %w", f, err)
 		}
 		total += v
-		if i == 3 || i == 4 { // idle, iowait
+		switch i {
+		case 3, 4: // idle, iowait
 			idle += v
+		case 5, 6: // irq, softirq
+			irq += v
 		}
 	}
-	return idle, total, nil
+	return idle, irq, total, nil
 }
 
 // procTicks returns a process's user plus system CPU time in clock ticks (fields 14 and 15
@@ -221,16 +227,16 @@ func postgresServes(cmdline, db string) bool {
 // cpuUse is a snapshot for measuring how much of the machine's CPU time went to other
 // work than the measurement.
 type cpuUse struct {
-	idle, total uint64
-	ours        map[int]uint64
+	idle, irq, total uint64
+	ours             map[int]uint64
 }
 
 func snapshotCPU(pids []int) (cpuUse, error) {
-	idle, total, err := cpuTimes()
+	idle, irq, total, err := cpuTimes()
 	if err != nil {
 		return cpuUse{}, err
 	}
-	u := cpuUse{idle: idle, total: total, ours: map[int]uint64{}}
+	u := cpuUse{idle: idle, irq: irq, total: total, ours: map[int]uint64{}}
 	for _, pid := range pids {
 		if t, ok := procTicks(pid); ok {
 			u.ours[pid] = t
@@ -240,8 +246,9 @@ func snapshotCPU(pids []int) (cpuUse, error) {
 }
 
 // foreignShare returns the share of all CPU time between before and after that was busy
-// with neither the measured processes (pids, read again now) nor extraTicks (the load
-// generator's CPU time). Processes that appeared in between count from zero.
+// with neither the measured processes (pids, read again now), extraTicks (the load
+// generator's CPU time) nor interrupt handling (mostly the loopback traffic between them).
+// Processes that appeared in between count from zero.
 func foreignShare(before cpuUse, pids []int, extraTicks uint64) (float64, error) {
 	after, err := snapshotCPU(pids)
 	if err != nil {
@@ -252,7 +259,7 @@ func foreignShare(before cpuUse, pids []int, extraTicks uint64) (float64, error)
 		return 0, nil
 	}
 	busy := total - (after.idle - before.idle)
-	ours := extraTicks
+	ours := extraTicks + (after.irq - before.irq)
 	for pid, t := range after.ours {
 		if t0, ok := before.ours[pid]; ok && t >= t0 {
 			ours += t - t0

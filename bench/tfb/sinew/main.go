@@ -13,6 +13,7 @@ import (
 	"log"
 	"math/rand/v2"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"slices"
 	"strconv"
@@ -128,7 +129,19 @@ func main() {
 		c.SetHeader("Server", "sinew")
 		return c.JSON(http.StatusOK, worlds)
 	})
+	if addr := os.Getenv("TFB_PPROF_ADDR"); addr != "" {
+		go servePprof(addr)
+	}
 	app.Run()
+}
+
+// servePprof serves the runtime profiles on a separate listener, for explaining results
+// (go tool pprof http://ADDR/debug/pprof/profile?seconds=10); bench/run never sets it.
+func servePprof(addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	log.Print(http.ListenAndServe(addr, mux))
 }
 
 // randomWorlds reads n random rows, each with its own query as the benchmark requires.
