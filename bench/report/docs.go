@@ -250,10 +250,13 @@ func renderSection(m *merged, files []string) string {
 	if len(m.Runs) > 1 {
 		fmt.Fprintf(&b, "Each cell is the median of %d runs.\n\n", len(m.Runs))
 	} else {
-		b.WriteString("One run: the harness's own notes put run-to-run spread at up to 30% on some database cells, so compare within a run, and prefer the median of several runs (`go run . results1.json results2.json ...` in `bench/report`).\n\n")
+		b.WriteString("One run: issue 9's reference runs on this machine showed run-to-run spread of up to 30% on some database cells, so compare within a run, and prefer the median of several runs (`go run . results1.json results2.json ...` in `bench/report`).\n\n")
 	}
 	if run.Settings.Quick {
 		fmt.Fprintf(&b, "> This is a **quick** run (%d s per test after a %d s warm-up): good for spotting regressions, noisy for publishing.\n\n", run.Settings.DurationSec, run.Settings.WarmupSec)
+	}
+	if n, total := disturbedCount(m); total > 0 && 2*n > total {
+		fmt.Fprintf(&b, "> **%d of %d cells were disturbed**: other work on this shared machine took more than 10%% of its CPU time during those measurements, in every attempt. Their numbers are low and their ratios say little; read this run as a check that every implementation works, and regenerate the section from a run on an otherwise idle machine.\n\n", n, total)
 	}
 	b.WriteString("![Requests per second for each test; Sinew in orange](img/tfb-overview.png)\n\n")
 
@@ -460,6 +463,19 @@ func renderSection(m *merged, files []string) string {
 		fmt.Fprintf(&b, "![%s: requests per second](img/tfb-%s.png)\n\n", t.Title, t.Name)
 	}
 	return b.String()
+}
+
+// disturbedCount counts the cells measured while other work took over 10% of the CPU time.
+func disturbedCount(m *merged) (disturbed, total int) {
+	for _, ir := range m.Impls {
+		for _, tr := range ir.Tests {
+			total++
+			if tr.ForeignCPU > 0.10 {
+				disturbed++
+			}
+		}
+	}
+	return disturbed, total
 }
 
 // idleNote describes how undisturbed the measurements were: the machine may be shared, and
