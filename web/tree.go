@@ -1,6 +1,9 @@
 package web
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // node is one node of a method's radix tree. Static children are compressed by common
 // prefix; a node may also have one parameter child ({name}, one non-empty segment) and one
@@ -9,18 +12,27 @@ import "strings"
 // beat parameters, which beat catch-alls, at every segment.
 type node struct {
 	prefix   string
-	indices  []byte      // first byte of each static child, in the order of children
-	children []*node     // static children
-	table    *[256]uint8 // with many children: 1 + the index of the child for each first byte
-	param    *node       // the {name} child; its prefix is always empty
-	catchAll *Route      // the route of a {name...} wildcard at this point
-	route    *Route      // the route ending exactly here
-	wild     bool        // param or catchAll is set
+	indices  []byte  // first byte of each static child, in the order of children
+	children []*node // static children
+	param    *node   // the {name} child; its prefix is always empty
+	catchAll *Route  // the route of a {name...} wildcard at this point
+	route    *Route  // the route ending exactly here
+	wild     bool    // param or catchAll is set
+	routes   int     // the number of routes at or below n, to order siblings
 }
 
 // insert adds r under n following the parsed pattern's parts. It returns the route already
 // registered for the same shape, if any, and then changes nothing.
 func (n *node) insert(parts []patternPart, r *Route) *Route {
+	if other := n.place(parts, r); other != nil {
+		return other
+	}
+	n.rank(parts)
+	return nil
+}
+
+// place is insert without the ranking of children.
+func (n *node) place(parts []patternPart, r *Route) *Route {
 	for len(parts) > 0 {
 		part := parts[0]
 		switch part.kind {
@@ -63,7 +75,6 @@ func (n *node) insertStatic(s string) *node {
 			child = &node{prefix: s}
 			n.indices = append(n.indices, s[0])
 			n.children = append(n.children, child)
-			n.index()
 			return child
 		}
 		common := commonPrefix(child.prefix, s)
@@ -73,16 +84,17 @@ func (n *node) insertStatic(s string) *node {
 				prefix:   child.prefix[common:],
 				indices:  child.indices,
 				children: child.children,
-				table:    child.table,
 				param:    child.param,
 				catchAll: child.catchAll,
 				route:    child.route,
 				wild:     child.wild,
+				routes:   child.routes,
 			}
 			*child = node{
 				prefix:   child.prefix[:common],
 				indices:  []byte{rest.prefix[0]},
 				children: []*node{rest},
+				routes:   rest.routes,
 			}
 		}
 		n = child
@@ -91,36 +103,41 @@ func (n *node) insertStatic(s string) *node {
 	return n
 }
 
-// tableMin is the number of static children from which a node finds them through a table
-// rather than by scanning its indices.
-const tableMin = 5
-
-// index builds n's table of children when it has many; n.indices changed.
-func (n *node) index() {
-	n.table = nil
-	if len(n.indices) < tableMin || len(n.indices) > 255 {
-		return
-	}
-	n.table = new([256]uint8)
-	for i, c := range n.indices {
-		n.table[c] = uint8(i + 1)
-	}
-}
-
-// child returns the static child whose prefix starts with c, or nil.
+// child returns the static child whose prefix starts with c, or nil. Scanning the indices
+// beats a lookup table here: the branches of the scan are predicted, so the load of the
+// child does not wait for the load of a table entry.
 func (n *node) child(c byte) *node {
-	if n.table != nil {
-		if i := n.table[c]; i != 0 {
-			return n.children[i-1]
-		}
-		return nil
-	}
 	for i, b := range n.indices {
 		if b == c {
 			return n.children[i]
 		}
 	}
 	return nil
+}
+
+// rank counts the route just placed along parts in the nodes it passes, and moves each static
+// child it passes ahead of its siblings with fewer routes: lookups, which scan the children
+// in order, meet first those that most routes go through.
+func (n *node) rank(parts []patternPart) {
+	for _, part := range parts {
+		switch part.kind {
+		case segStatic:
+			for s := part.text; s != ""; {
+				i := bytes.IndexByte(n.indices, s[0])
+				child := n.children[i]
+				child.routes++
+				for ; i > 0 && n.children[i-1].routes < child.routes; i-- {
+					n.children[i-1], n.children[i] = n.children[i], n.children[i-1]
+					n.indices[i-1], n.indices[i] = n.indices[i], n.indices[i-1]
+				}
+				n, s = child, s[len(child.prefix):]
+			}
+		case segParam:
+			n = n.param
+		case segCatchAll:
+			return
+		}
+	}
 }
 
 func commonPrefix(a, b string) int {
