@@ -54,23 +54,20 @@ func staticsClean(p parsedPattern) bool {
 // rt's literal parts (clean or not, known at registration) with the values in between. A
 // parameter value is one segment; a catch-all value follows a slash.
 func (rt *Route) matchClean(ps []string) bool {
-	if len(ps) == 0 || !rt.cleanStatics {
-		return rt.cleanStatics // inlined: static routes cost no call
+	if !rt.cleanStatics {
+		return false
 	}
-	return rt.valuesClean(ps)
+	if rt.catchAll {
+		last := len(ps) - 1
+		return segmentsClean(ps[last]) && dotFree(ps[:last])
+	}
+	return dotFree(ps)
 }
 
-// valuesClean is matchClean for routes with wildcards whose literal parts are clean.
-func (rt *Route) valuesClean(ps []string) bool {
-	last := len(ps) - 1
-	if rt.catchAll {
-		if !segmentsClean(ps[last]) {
-			return false
-		}
-		last--
-	}
-	for _, v := range ps[:last+1] {
-		if v[0] == '.' && (len(v) == 1 || len(v) == 2 && v[1] == '.') {
+// dotFree reports whether none of the parameter values ps is "." or "..".
+func dotFree(ps []string) bool {
+	for _, v := range ps {
+		if len(v) <= 2 && v[0] == '.' && v[len(v)-1] == '.' {
 			return false
 		}
 	}

@@ -95,10 +95,21 @@ func (r *Router) dispatch(c *Ctx) {
 		path = "/" + path
 	}
 	rt := r.lookup(req.Method, path, &c.params)
-	// A path with //, /./ or /../ redirects to its clean form, matched or not. For a match,
-	// only the wildcard values need looking at; the whole path only on a miss.
-	if !r.cfg.DisableCleanPathRedirect &&
-		(rt != nil && !rt.matchClean(c.params) || rt == nil && !isClean(path)) {
+	// A path with //, /./ or /../ redirects to its clean form, matched or not. A match needs
+	// only its wildcard values looked at (for most routes: no parameter is "." or ".."), a
+	// miss the whole path.
+	clean := true
+	if !r.cfg.DisableCleanPathRedirect {
+		switch {
+		case rt == nil:
+			clean = isClean(path)
+		case rt.cleanStatics && !rt.catchAll:
+			clean = dotFree(c.params)
+		default:
+			clean = rt.matchClean(c.params)
+		}
+	}
+	if !clean {
 		c.params = c.params[:0]
 		// Clean the path routing saw (where %2e is already a dot, so "/%2e%2e/" cannot
 		// redirect to itself forever), then escape it again for the Location header.
