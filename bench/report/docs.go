@@ -248,7 +248,7 @@ func renderSection(m *merged, files []string) string {
 	}
 	b.WriteString("\n\n")
 	if len(m.Runs) > 1 {
-		fmt.Fprintf(&b, "Each cell is the median of %d runs.\n\n", len(m.Runs))
+		fmt.Fprintf(&b, "Each cell comes from %d runs: the median of those that other work did not disturb, or the least disturbed one when every run was.\n\n", len(m.Runs))
 	} else {
 		b.WriteString("One run: issue 9's reference runs on this machine showed run-to-run spread of up to 30% on some database cells, so compare within a run, and prefer the median of several runs (`go run . results1.json results2.json ...` in `bench/report`).\n\n")
 	}

@@ -51,6 +51,12 @@ func TestMergeTakesTheMedianRun(t *testing.T) {
 	if got := find(m, "sinew-showcase").Startup.MedianMs; got != 4 {
 		t.Fatalf("showcase start-up %v, want 4", got)
 	}
+	clean := &TestResult{RPS: 10, ForeignCPU: 0.02}
+	busy := &TestResult{RPS: 5, ForeignCPU: 0.5}
+	busier := &TestResult{RPS: 4, ForeignCPU: 0.7}
+	if pickCell([]*TestResult{busy, clean, busier}) != clean || pickCell([]*TestResult{busier, busy}) != busy {
+		t.Fatal("pickCell does not prefer undisturbed, then least disturbed, measurements")
+	}
 	if _, err := merge(nil); err == nil {
 		t.Fatal("merge(nil) succeeded")
 	}
@@ -85,7 +91,7 @@ func TestRenderSectionGolden(t *testing.T) {
 	}
 	for _, must := range []string{
 		"| **Sinew raw (web + pgx)** | **80,000** |",
-		"Each cell is the median of 3 runs.",
+		"Each cell comes from 3 runs",
 		"| at least 9x Django | fortunes | Django (gunicorn, 2 workers) | 9.00× | 9.28× | yes |",
 		"Django (gunicorn, 2 workers): **failed**: fortunes: row 1 is wrong",
 		"Flask (gunicorn, 2 workers): build failed",

@@ -234,8 +234,9 @@ func newestResults(dir string) (string, error) {
 	return matches[len(matches)-1], nil
 }
 
-// merged is the combination of one or more runs: per implementation and test, the run
-// with the median requests/s (so latency and RSS come from the same run as the throughput).
+// merged is the combination of one or more runs: per implementation and test, one run's
+// measurement chosen by pickCell (so latency and RSS come from the same run as the
+// throughput).
 type merged struct {
 	Runs  []*Results
 	Impls []ImplResult
@@ -243,7 +244,27 @@ type merged struct {
 	Samples map[string]map[string]int
 }
 
-// merge combines runs cell by cell. Versions, checks and errors come from the newest run
+// pickCell chooses a cell's measurement among runs: the median of the undisturbed ones
+// (other work took at most 10% of the CPU time), or, when every run was disturbed, the
+// least disturbed one. Interference only lowers throughput, so a disturbed number must not
+// pull a clean one down.
+func pickCell(trs []*TestResult) *TestResult {
+	clean := slices.DeleteFunc(slices.Clone(trs), func(tr *TestResult) bool { return tr.ForeignCPU > 0.10 })
+	if len(clean) > 0 {
+		return medianBy(clean, func(tr *TestResult) float64 { return tr.RPS })
+	}
+	return slices.MinFunc(trs, func(a, b *TestResult) int {
+		switch {
+		case a.ForeignCPU < b.ForeignCPU:
+			return -1
+		case a.ForeignCPU > b.ForeignCPU:
+			return 1
+		}
+		return 0
+	})
+}
+
+// merge combines runs cell by cell (see pickCell). Versions, checks and errors come from the newest run
 // that has the implementation.
 func merge(runs []*Results) (*merged, error) {
 	if len(runs) == 0 {
@@ -277,7 +298,7 @@ func merge(runs []*Results) (*merged, error) {
 			if out.Tests == nil {
 				out.Tests = map[string]*TestResult{}
 			}
-			out.Tests[t] = medianBy(trs, func(tr *TestResult) float64 { return tr.RPS })
+			out.Tests[t] = pickCell(trs)
 			m.Samples[name][t] = len(trs)
 		}
 		if s := startups[name]; len(s) > 0 {
