@@ -219,6 +219,18 @@ func TestE2EGracefulShutdown(t *testing.T) {
 		t.Fatal("child did not report its address")
 	}
 	go io.Copy(io.Discard, stdout)
+	// OnStart runs before the listener opens: wait until the child answers.
+	for i := 0; ; i++ {
+		res, err := http.Get("http://" + addr + "/ping")
+		if err == nil {
+			res.Body.Close()
+			break
+		}
+		if i > 200 {
+			t.Fatalf("child never answered: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 
 	type result struct {
 		status int
@@ -262,6 +274,7 @@ func TestE2EChildServer(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Addr: addr, DrainTimeout: 10 * time.Second})
+	app.GET("/ping", func(c *web.Ctx) error { return c.Text(200, "pong") })
 	app.GET("/slow", func(c *web.Ctx) error {
 		time.Sleep(1500 * time.Millisecond)
 		return c.Text(200, "done")
