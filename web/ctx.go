@@ -489,7 +489,7 @@ func (c *Ctx) Redirect(status int, url string) error {
 // File serves the named file from fsys with http.ServeContent: Range, If-Modified-Since and
 // If-None-Match are honoured. Names are slash-separated and may not leave fsys.
 func (c *Ctx) File(fsys fs.FS, name string) error {
-	return serveFile(c.Writer, c.Request, fsys, name, "")
+	return serveFile(c.Writer, c.Request, fsys, name, "", nil)
 }
 
 // URL returns the path of the named route with args in place of its wildcards; see

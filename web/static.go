@@ -67,8 +67,9 @@ func (s *staticFiles) serve(c *Ctx) error {
 	return serveFile(c.Writer, c.Request, s.fsys, name, s.index, s)
 }
 
-// serveFile serves name from fsys. With index set, a directory serves its index file.
-func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, index string, cache ...*staticFiles) error {
+// serveFile serves name from fsys. With index set, a directory serves its index file; with
+// s set, its Cache-Control and cached ETags apply.
+func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, index string, s *staticFiles) error {
 	name = strings.TrimPrefix(name, "/")
 	// A directory is served (its index) only at its URL with a trailing slash, where the
 	// page's relative links resolve inside it; "docs/" names the directory "docs".
@@ -125,10 +126,10 @@ func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, index s
 		rs = strings.NewReader(string(b))
 	}
 	h := w.Header()
-	if len(cache) > 0 && cache[0] != nil {
-		h.Set("Cache-Control", cache[0].cacheControl)
+	if s != nil {
+		h.Set("Cache-Control", s.cacheControl)
 		key := fmt.Sprintf("%s\x00%d\x00%d", name, st.Size(), st.ModTime().UnixNano())
-		etag, ok := cache[0].etags.Load(key)
+		etag, ok := s.etags.Load(key)
 		if !ok {
 			sum := sha256.New()
 			if _, err := io.Copy(sum, rs); err != nil {
@@ -138,7 +139,7 @@ func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, index s
 				return fmt.Errorf("web: seeking %s: %w", name, err)
 			}
 			etag = `"` + hex.EncodeToString(sum.Sum(nil)[:12]) + `"`
-			cache[0].etags.Store(key, etag)
+			s.etags.Store(key, etag)
 		}
 		h.Set("ETag", etag.(string))
 	}
