@@ -12,9 +12,25 @@ import (
 // leaves that header out.
 const Omit = "-"
 
-// SecureHeadersConfig configures [SecureHeaders]. The zero value is the default. Fields
-// whose default is a value take [Omit] to leave their header out; fields whose default is
-// empty send nothing unless set.
+// DefaultContentSecurityPolicy is the Content-Security-Policy [SecureHeaders] sends by
+// default: everything from the page's own origin only (no inline or third-party scripts),
+// no plugins, forms posting only to the site, and no framing by any site (clickjacking).
+// Inline styles are allowed, as helmet does, so that error pages and simple templates
+// render styled; scripts stay strict.
+const DefaultContentSecurityPolicy = "default-src 'self'; base-uri 'self'; form-action 'self'; " +
+	"frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; style-src 'self' 'unsafe-inline'"
+
+// DefaultPermissionsPolicy is the Permissions-Policy [SecureHeaders] sends by default:
+// powerful browser features off for the page and anything it embeds.
+const DefaultPermissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+// DefaultHSTSMaxAge is the Strict-Transport-Security max-age sent on HTTPS requests by
+// default: one year, without includeSubDomains or preload.
+const DefaultHSTSMaxAge = 365 * 24 * time.Hour
+
+// SecureHeadersConfig configures [SecureHeaders]. The zero value is the default, which
+// sends every header below. Fields whose default is a header value take [Omit] to leave
+// their header out.
 type SecureHeadersConfig struct {
 	// ContentTypeOptions is the X-Content-Type-Options value, which stops browsers from
 	// guessing content types. Default: "nosniff".
@@ -22,33 +38,36 @@ type SecureHeadersConfig struct {
 	// ReferrerPolicy is the Referrer-Policy value. Default: "strict-origin-when-cross-origin".
 	ReferrerPolicy string
 	// FrameOptions is the X-Frame-Options value ("DENY" or "SAMEORIGIN"), which keeps
-	// other sites from framing the pages (clickjacking). Default: "DENY".
+	// other sites from framing the pages (clickjacking) in browsers that predate CSP's
+	// frame-ancestors. Default: "DENY".
 	FrameOptions string
-	// ContentSecurityPolicy is the Content-Security-Policy value. Default: not sent.
+	// ContentSecurityPolicy is the Content-Security-Policy value.
+	// Default: [DefaultContentSecurityPolicy].
 	ContentSecurityPolicy string
-	// HSTSMaxAge, when positive, sends Strict-Transport-Security with that max-age (whole
-	// seconds) on requests that reached the app over HTTPS (see [IsSecure]; behind a
-	// proxy, configure [RealIP]). Browsers then refuse plain HTTP to the host for that
-	// long: start small. Default: not sent.
+	// HSTSMaxAge is the max-age of Strict-Transport-Security, sent only on requests that
+	// reached the app over HTTPS (see [IsSecure]; behind a proxy, configure [RealIP]).
+	// Browsers then refuse plain HTTP to the host for that long. Default: [DefaultHSTSMaxAge];
+	// a negative value sends no Strict-Transport-Security.
 	HSTSMaxAge time.Duration
 	// HSTSIncludeSubdomains adds includeSubDomains to Strict-Transport-Security.
 	// Default: false.
 	HSTSIncludeSubdomains bool
 	// HSTSPreload adds preload to Strict-Transport-Security. Default: false.
 	HSTSPreload bool
-	// PermissionsPolicy is the Permissions-Policy value
-	// ("camera=(), microphone=(), geolocation=()"). Default: not sent.
+	// PermissionsPolicy is the Permissions-Policy value.
+	// Default: [DefaultPermissionsPolicy].
 	PermissionsPolicy string
-	// CrossOriginOpenerPolicy is the Cross-Origin-Opener-Policy value ("same-origin").
-	// Default: not sent.
+	// CrossOriginOpenerPolicy is the Cross-Origin-Opener-Policy value, which puts the
+	// pages in their own browsing context group (no window handle for cross-origin
+	// openers). Default: "same-origin".
 	CrossOriginOpenerPolicy string
 }
 
 // SecureHeaders sets security headers on every response: by default
-// X-Content-Type-Options: nosniff, Referrer-Policy: strict-origin-when-cross-origin and
-// X-Frame-Options: DENY, plus whichever of Content-Security-Policy,
-// Strict-Transport-Security (HTTPS requests only), Permissions-Policy and
-// Cross-Origin-Opener-Policy are configured. The headers are set before the handler runs,
+// X-Content-Type-Options: nosniff, Referrer-Policy: strict-origin-when-cross-origin,
+// X-Frame-Options: DENY, Content-Security-Policy ([DefaultContentSecurityPolicy]),
+// Permissions-Policy ([DefaultPermissionsPolicy]), Cross-Origin-Opener-Policy: same-origin,
+// and Strict-Transport-Security (one year) on HTTPS requests. The headers are set before the handler runs,
 // so a handler can change or delete one for its own response (a page meant to be framed,
 // say).
 func SecureHeaders(cfg SecureHeadersConfig) web.Middleware {
@@ -65,10 +84,13 @@ func SecureHeaders(cfg SecureHeadersConfig) web.Middleware {
 	add("X-Content-Type-Options", cfg.ContentTypeOptions, "nosniff")
 	add("Referrer-Policy", cfg.ReferrerPolicy, "strict-origin-when-cross-origin")
 	add("X-Frame-Options", cfg.FrameOptions, "DENY")
-	add("Content-Security-Policy", cfg.ContentSecurityPolicy, "")
-	add("Permissions-Policy", cfg.PermissionsPolicy, "")
-	add("Cross-Origin-Opener-Policy", cfg.CrossOriginOpenerPolicy, "")
+	add("Content-Security-Policy", cfg.ContentSecurityPolicy, DefaultContentSecurityPolicy)
+	add("Permissions-Policy", cfg.PermissionsPolicy, DefaultPermissionsPolicy)
+	add("Cross-Origin-Opener-Policy", cfg.CrossOriginOpenerPolicy, "same-origin")
 	hsts := ""
+	if cfg.HSTSMaxAge == 0 {
+		cfg.HSTSMaxAge = DefaultHSTSMaxAge
+	}
 	if cfg.HSTSMaxAge > 0 {
 		hsts = "max-age=" + strconv.FormatInt(int64(cfg.HSTSMaxAge/time.Second), 10)
 		if cfg.HSTSIncludeSubdomains {

@@ -29,9 +29,11 @@ func TestSecureHeaders(t *testing.T) {
 		want    map[string]string // "" = absent
 	}{
 		{name: "defaults", want: map[string]string{xcto: "nosniff", rp: "strict-origin-when-cross-origin",
-			xfo: "DENY", csp: "", hsts: "", pp: "", coop: ""}},
-		{name: "omitted", cfg: SecureHeadersConfig{ContentTypeOptions: Omit, ReferrerPolicy: Omit, FrameOptions: Omit},
-			want: map[string]string{xcto: "", rp: "", xfo: ""}},
+			xfo: "DENY", csp: DefaultContentSecurityPolicy, hsts: "", pp: DefaultPermissionsPolicy, coop: "same-origin"}},
+		{name: "defaults over TLS", tls: true, want: map[string]string{hsts: "max-age=31536000", xfo: "DENY"}},
+		{name: "omitted", cfg: SecureHeadersConfig{ContentTypeOptions: Omit, ReferrerPolicy: Omit, FrameOptions: Omit,
+			ContentSecurityPolicy: Omit, PermissionsPolicy: Omit, CrossOriginOpenerPolicy: Omit, HSTSMaxAge: -1},
+			tls: true, want: map[string]string{xcto: "", rp: "", xfo: "", csp: "", pp: "", coop: "", hsts: ""}},
 		{name: "custom", cfg: SecureHeadersConfig{ReferrerPolicy: "no-referrer", FrameOptions: "SAMEORIGIN",
 			ContentSecurityPolicy: "default-src 'self'", PermissionsPolicy: "camera=()", CrossOriginOpenerPolicy: "same-origin"},
 			want: map[string]string{rp: "no-referrer", xfo: "SAMEORIGIN", csp: "default-src 'self'",
