@@ -56,6 +56,9 @@ type Config struct {
 	Writer *sql.DB
 	// Now returns the current time for CreatedAt and UpdatedAt. Default: time.Now.
 	Now func() time.Time
+	// Hook, when set, observes every statement (metrics, tracing; see QueryHook).
+	// Default: none.
+	Hook QueryHook
 }
 
 // DB is a database handle for the ORM: the connection pool(s), the dialect, the model
@@ -261,7 +264,9 @@ func (db *DB) caller() string {
 // query runs a statement returning rows, with observation and error translation.
 func (db *DB) query(ctx context.Context, ex executor, m *model, query string, args []any) (*sql.Rows, error) {
 	start := db.observe(ctx, query)
+	ctx, ev, hstart := db.hookBefore(ctx, m, query)
 	rows, err := ex.QueryContext(ctx, query, args...)
+	db.hookAfter(ctx, ev, hstart, err)
 	db.done(ctx, start, query, err)
 	if err != nil {
 		return nil, db.translate(err, m)
@@ -272,7 +277,9 @@ func (db *DB) query(ctx context.Context, ex executor, m *model, query string, ar
 // execute runs a statement returning no rows, with observation and error translation.
 func (db *DB) execute(ctx context.Context, ex executor, m *model, query string, args []any) (sql.Result, error) {
 	start := db.observe(ctx, query)
+	ctx, ev, hstart := db.hookBefore(ctx, m, query)
 	res, err := ex.ExecContext(ctx, query, args...)
+	db.hookAfter(ctx, ev, hstart, err)
 	db.done(ctx, start, query, err)
 	if err != nil {
 		return nil, db.translate(err, m)
