@@ -44,6 +44,7 @@ type App struct {
 	db         *orm.DB
 	migrations []migrate.Migration
 	checks     []healthCheck
+	sec        *security // sessions and CSRF (sessions.go)
 }
 
 // New returns an App configured from the environment and the .env file in the working
@@ -76,6 +77,7 @@ func NewWithConfig(cfg Config) *App {
 	a.registerCommands()
 	a.registerDBCommands()
 	a.OnStart(a.openDB)
+	a.installSessions()
 	return a
 }
 

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/sinewdev/sinew/internal/dotenv"
+	"github.com/sinewdev/sinew/session"
+	"github.com/sinewdev/sinew/web/middleware"
 )
 
 // The environments an app runs in (SINEW_ENV).
@@ -76,6 +78,21 @@ type Config struct {
 	// are believed (SINEW_TRUSTED_PROXIES, comma-separated CIDRs or addresses).
 	// Default: none.
 	TrustedProxies []netip.Prefix
+
+	// SessionStore names where sessions live (SINEW_SESSION_STORE): empty for the app's
+	// database (table sinew_sessions), or a redis:// URL. Default: the database.
+	SessionStore string
+	// Session configures the session cookie and expiry (see session.Config).
+	// Default: the zero session.Config.
+	Session session.Config
+	// CSRF configures the CSRF protection of unsafe requests (see middleware.CSRFConfig;
+	// App.CSRFExempt adds exempt routes). SINEW_CSRF=off turns it off;
+	// SINEW_CSRF_TRUSTED_ORIGINS lists origins allowed to post cross-origin.
+	// Default: on, with the session's token.
+	CSRF middleware.CSRFConfig
+	// SecureHeaders configures the security headers of every response (see
+	// middleware.SecureHeadersConfig). Default: all of them on.
+	SecureHeaders middleware.SecureHeadersConfig
 
 	// LogLevel is the minimum level logged (SINEW_LOG_LEVEL: debug, info, warn, error).
 	// Default: info (warn in test).
@@ -198,6 +215,7 @@ func ConfigFromEnv(lookup func(string) (string, bool), dotenvPath string) (Confi
 		}
 	}
 	cfg.LogFormat = get("SINEW_LOG_FORMAT")
+	errs = append(errs, sessionConfigFromEnv(&cfg, get)...)
 	cfg.MigrationsDir = get("SINEW_MIGRATIONS_DIR")
 	if v := get("SINEW_AUTO_MIGRATE"); v != "" {
 		b, err := strconv.ParseBool(v)

@@ -16,6 +16,7 @@ import (
 	"github.com/sinewdev/sinew/migrate"
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/web"
+	"github.com/sinewdev/sinew/web/middleware"
 )
 
 type Note struct {
@@ -40,7 +41,9 @@ func migrationsFor(t *testing.T, models ...any) []migrate.Migration {
 
 func TestAppDatabase(t *testing.T) {
 	t.Parallel()
-	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
+	// CSRF is off: this test posts like a script without a session (sessions_test.go
+	// covers the protection).
+	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard, CSRF: middleware.CSRFConfig{Off: true}})
 	app.Models(Note{})
 	app.Migrations(migrationsFor(t, Note{}))
 	app.POST("/notes", func(c *web.Ctx) error {

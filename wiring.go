@@ -14,7 +14,7 @@ func (a *App) installMiddleware() {
 		middleware.RequestID(middleware.RequestIDConfig{}),
 		middleware.RealIP(middleware.RealIPConfig{TrustedProxies: a.cfg.TrustedProxies}),
 		middleware.AccessLog(middleware.AccessLogConfig{Logger: a.logger}),
-		middleware.SecureHeaders(middleware.SecureHeadersConfig{}),
+		middleware.SecureHeaders(a.cfg.SecureHeaders),
 		middleware.BodyLimit(middleware.BodyLimitConfig{Limit: a.cfg.MaxBodyBytes}),
 		middleware.Timeout(middleware.TimeoutConfig{Timeout: a.cfg.RequestTimeout}),
 		middleware.Compress(middleware.CompressConfig{}),
