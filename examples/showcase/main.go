@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/sinewdev/sinew"
+	"github.com/sinewdev/sinew/asset"
 	"github.com/sinewdev/sinew/examples/showcase/migrations"
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/view"
@@ -41,7 +42,7 @@ var features = []feature{
 	{"Error pages", "problem+json for APIs, HTML for browsers, a debug page in dev", "/boom"},
 	{"Models and queries", "ORM with relations prefetched in one query each, migrations applied on start in dev", "/posts"},
 	{"Templates", "layouts, partials, helpers and safe markdown through the view package", "/posts/1"},
-	{"Static files", "ETag, Range, Cache-Control from an embed.FS", "/static/site.css"},
+	{"Static assets", "fingerprinted names, brotli and gzip variants, immutable caching, CSS url() rewriting (the page's stylesheet link)", "/static/site.css"},
 	{"Health", "liveness (/healthz) and readiness (/readyz: database and custom checks) for load balancers", "/readyz"},
 }
 
@@ -50,7 +51,11 @@ var features = []feature{
 func setup(app *sinew.App) error {
 	static, _ := fs.Sub(files, "static")
 	tmplFS, _ := fs.Sub(files, "templates")
-	engine, err := view.New(tmplFS, view.Config{})
+	assets, err := asset.New(context.Background(), static, asset.Config{})
+	if err != nil {
+		return err
+	}
+	engine, err := view.New(tmplFS, view.Config{StaticURL: assets.URL})
 	if err != nil {
 		return err
 	}
@@ -108,6 +113,6 @@ func setup(app *sinew.App) error {
 		return c.Render(http.StatusOK, "posts/show.html", post)
 	}).Name("post")
 
-	app.Handle("GET /static/{path...}", web.Static(static, web.StaticConfig{}))
+	assets.Mount(app)
 	return nil
 }
