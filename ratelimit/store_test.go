@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -16,11 +17,15 @@ import (
 
 const redisEnv = "SINEW_TEST_REDIS_URL"
 
+// quiet returns a logger that drops everything: the concurrency tests make the ORM warn
+// about slow queries on a busy machine.
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
 // openDBStore returns a NewStore over fresh databases from open.
 func openDBStore(open ormtest.Opener) ratelimittest.NewStore {
 	return func(t *testing.T) ratelimit.Store {
 		t.Helper()
-		db := open(t, orm.Config{})
+		db := open(t, orm.Config{Logger: quiet()})
 		if err := ratelimit.CreateTable(context.Background(), db); err != nil {
 			t.Fatal(err)
 		}
@@ -80,4 +85,9 @@ func TestStores(t *testing.T) {
 			ratelimittest.Run(t, st.open)
 		})
 	}
+}
+
+func ratelimittestRequire(t *testing.T) string {
+	t.Helper()
+	return ratelimittest.RequireService(t, redisEnv, "the Redis store tests")
 }
