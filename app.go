@@ -43,6 +43,7 @@ type App struct {
 	modelErr   error
 	db         *orm.DB
 	migrations []migrate.Migration
+	sets       []migrationSet // packages' own migrations (MigrationSet), applied first
 	checks     []healthCheck
 	sec        *security // sessions and CSRF (sessions.go)
 }

@@ -41,9 +41,89 @@ func (a *App) DB() *orm.DB { return a.db }
 // applied at start (see Config.AutoMigrate).
 func (a *App) Migrations(ms []migrate.Migration) { a.migrations = ms }
 
+// migrationSet is a package's own list of migrations, applied before the app's.
+type migrationSet struct {
+	name string
+	list []migrate.Migration
+}
+
+// MigrationSet registers the migrations of a package that owns tables of its own (the
+// session store, auth's users, the rate limiter), the way a Django app ships its
+// migrations. Sets are applied in the order they are registered, before the app's own
+// migrations, each recording its history in a table of its own, sinew_<name>_migrations, so
+// their numbering never mixes with the app's. The app's makemigrations starts from the
+// schema the sets create: it does not write their tables again, and the app's models may
+// point to them with foreign keys. Registering the same name twice keeps the first list;
+// a name that is not lower-case letters, digits and underscores is reported by Start.
+func (a *App) MigrationSet(name string, ms []migrate.Migration) {
+	for _, s := range a.sets {
+		if s.name == name {
+			return
+		}
+	}
+	if !validSetName(name) {
+		a.modelErr = errors.Join(a.modelErr, fmt.Errorf("sinew: migration set name %q: want lower-case letters, digits and underscores", name))
+		return
+	}
+	a.sets = append(a.sets, migrationSet{name: name, list: ms})
+}
+
+func validSetName(name string) bool {
+	if name == "" || len(name) > 40 {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// setBase returns the migrations of the first n sets, the base the next list folds from.
+func (a *App) setBase(n int) []migrate.Migration {
+	var base []migrate.Migration
+	for _, s := range a.sets[:n] {
+		base = append(base, s.list...)
+	}
+	return base
+}
+
+// applyMigrations applies every set, then the app's own migrations. out, when not nil,
+// receives what was applied (the migrate command); otherwise the logger does.
+func (a *App) applyMigrations(ctx context.Context, out io.Writer) error {
+	for i, s := range a.sets {
+		m, err := migrate.FromORM(a.db, s.list, migrate.Config{Logger: a.logger,
+			Table: "sinew_" + s.name + "_migrations", Base: a.setBase(i)})
+		if err != nil {
+			return fmt.Errorf("sinew: %s migrations: %w", s.name, err)
+		}
+		rep, err := m.Apply(ctx)
+		if err != nil {
+			return fmt.Errorf("sinew: applying %s migrations: %w", s.name, err)
+		}
+		if out != nil && rep != nil {
+			for _, name := range rep.Applied {
+				fmt.Fprintf(out, "Applied %s.%s\n", s.name, name)
+			}
+		}
+	}
+	if out != nil || a.migrations == nil {
+		return nil // the migrate command applies the app's own list itself, with its report
+	}
+	m, err := migrate.FromORM(a.db, a.migrations, migrate.Config{Logger: a.logger, Base: a.setBase(len(a.sets))})
+	if err != nil {
+		return fmt.Errorf("sinew: migrations: %w", err)
+	}
+	if _, err := m.Apply(ctx); err != nil {
+		return fmt.Errorf("sinew: applying migrations: %w", err)
+	}
+	return nil
+}
+
 // usesDB reports whether Start must open a database.
 func (a *App) usesDB() bool {
-	return a.cfg.DatabaseURL != "" || len(a.registry.Models()) > 0 || a.migrations != nil
+	return a.cfg.DatabaseURL != "" || len(a.registry.Models()) > 0 || a.migrations != nil || len(a.sets) > 0
 }
 
 // databaseURL returns the configured URL, or the default: an SQLite file in the data
@@ -114,14 +194,8 @@ func (a *App) openDB(ctx context.Context) error {
 	a.db = db
 	a.Router.SetValue(orm.ContextValue(db))
 	a.OnStop(func(context.Context) error { return db.Close() })
-	if a.autoMigrate() && a.migrations != nil {
-		m, err := migrate.FromORM(db, a.migrations, migrate.Config{Logger: a.logger})
-		if err != nil {
-			return fmt.Errorf("sinew: migrations: %w", err)
-		}
-		if _, err := m.Apply(ctx); err != nil {
-			return fmt.Errorf("sinew: applying migrations: %w", err)
-		}
+	if a.autoMigrate() {
+		return a.applyMigrations(ctx, nil)
 	}
 	return nil
 }
@@ -157,6 +231,7 @@ func (a *App) registerDBCommands() {
 			}
 			return usage(migrate.MakeMigrationsCommand(ctx, migrate.CommandEnv{
 				Migrations: a.migrations, Models: a.registry.Models(), Dir: a.cfg.MigrationsDir, Out: a.cfg.Stdout,
+				Config: migrate.Config{Base: a.setBase(len(a.sets))},
 			}, args))
 		}})
 	a.AddCommand(&Command{Name: "migrate", NoStart: true,
@@ -177,9 +252,15 @@ func (a *App) registerDBCommands() {
 			if a.db == nil {
 				return errors.New("no database: the app registers no models and DATABASE_URL is not set")
 			}
+			if len(args) == 0 { // plain migrate applies the package sets first
+				if err := a.applyMigrations(ctx, a.cfg.Stdout); err != nil {
+					return err
+				}
+			}
 			return usage(migrate.MigrateCommand(ctx, migrate.CommandEnv{
 				DB: a.db.Writer(), Dialect: a.db.Dialect(), Migrations: a.migrations,
-				Models: a.registry.Models(), Out: a.cfg.Stdout, Config: migrate.Config{Logger: a.logger},
+				Models: a.registry.Models(), Out: a.cfg.Stdout,
+				Config: migrate.Config{Logger: a.logger, Base: a.setBase(len(a.sets))},
 			}, args))
 		}})
 }

@@ -29,7 +29,8 @@ type CommandEnv struct {
 	Dir string
 	// Package is the Go package name of Dir. Default: the directory's base name.
 	Package string
-	// Config tunes the Migrator.
+	// Config tunes the Migrator; its Base (the migrations of package sets such as auth)
+	// also applies to makemigrations.
 	Config Config
 	// Out receives the commands' output. Default io.Discard.
 	Out io.Writer
@@ -105,6 +106,7 @@ func MakeMigrationsCommand(ctx context.Context, env CommandEnv, args []string) e
 	}
 	cfg.Renames = renames
 	cfg.Package = env.Package
+	cfg.Base = env.Config.Base
 	if check || dryRun {
 		f, err := Make(env.Migrations, env.Models, cfg)
 		if err != nil {

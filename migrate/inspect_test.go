@@ -184,7 +184,7 @@ func liveTables(t *testing.T, tdb *testDB) map[string]tableDesc {
 	}
 	out := map[string]tableDesc{}
 	for _, tb := range sch.Tables {
-		if tb.Name == "sinew_migrations" || strings.HasPrefix(tb.Name, "sqlite_") {
+		if strings.HasPrefix(tb.Name, "sinew_") && strings.HasSuffix(tb.Name, "migrations") || strings.HasPrefix(tb.Name, "sqlite_") {
 			continue
 		}
 		d := tableDesc{Columns: map[string]string{}, Indexes: map[string]string{}}

@@ -25,6 +25,10 @@ type MakeConfig struct {
 	Empty bool
 	// Package is the Go package name of the migrations directory. Default "migrations".
 	Package string
+	// Base lists the migrations of other sets (packages such as auth and session, see
+	// Config.Base) that run before the app's: the tables they create are not written into
+	// the app's migrations again, and foreign keys may point to them. Default none.
+	Base []Migration
 }
 
 // File is a migration produced by makemigrations.
@@ -42,9 +46,17 @@ func Make(existing []Migration, models []*orm.Meta, cfg MakeConfig) (*File, erro
 	if cfg.Package == "" {
 		cfg.Package = "migrations"
 	}
-	have, err := SchemaOf(existing)
+	if err := checkNames(existing); err != nil {
+		return nil, err
+	}
+	have, err := foldBase(cfg.Base)
 	if err != nil {
 		return nil, err
+	}
+	for _, m := range existing {
+		if err := m.applyTo(have); err != nil {
+			return nil, err
+		}
 	}
 	want, err := ModelSchema(models)
 	if err != nil {

@@ -30,6 +30,12 @@ type Config struct {
 	// Logger receives one line per applied or rolled back migration and every warning.
 	// Default nil: no logging (the warnings are in the Report either way).
 	Logger *slog.Logger
+	// Base lists the migrations of other sets that run before this list: a package's
+	// tables (auth's users, the session store) that this list's foreign keys may point
+	// to. Their schema is the starting point this list folds from; they are neither
+	// applied nor recorded by this Migrator (their own Migrator, with its own history
+	// table, does that). Default none.
+	Base []Migration
 }
 
 // Migrator applies and rolls back one ordered list of migrations on one database.
@@ -73,7 +79,10 @@ func New(db *sql.DB, dialect orm.Dialect, migrations []Migration, cfg Config) (*
 		return nil, err
 	}
 	m := &Migrator{db: db, dialect: dialect, migrations: slices.Clone(migrations), cfg: cfg}
-	s := &Schema{}
+	s, err := foldBase(cfg.Base)
+	if err != nil {
+		return nil, err
+	}
 	m.states = append(m.states, s)
 	for _, mig := range migrations {
 		next := s.clone()

@@ -159,6 +159,19 @@ func SchemaOf(migrations []Migration) (*Schema, error) {
 	return s, nil
 }
 
+// foldBase folds the migrations of other sets into the schema a list starts from. The sets
+// are numbered independently, so their names are not checked against each other here (each
+// set's own Migrator checks its list).
+func foldBase(base []Migration) (*Schema, error) {
+	s := &Schema{}
+	for _, m := range base {
+		if err := m.applyTo(s); err != nil {
+			return nil, fmt.Errorf("migrate: base migrations: %w", err)
+		}
+	}
+	return s, nil
+}
+
 // applyTo applies the migration's operations to s in place.
 func (m Migration) applyTo(s *Schema) error {
 	for i, op := range m.Operations {
