@@ -153,7 +153,7 @@ func TestSyncPermissionsCommand(t *testing.T) {
 	}
 	for range 2 {
 		out, err := run()
-		if err != nil || out != "12 permissions in the database.\n" {
+		if err != nil || out != "16 permissions in the database.\n" {
 			t.Fatalf("syncpermissions = %q, %v", out, err)
 		}
 	}

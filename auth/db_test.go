@@ -97,11 +97,11 @@ func testSyncPermissions(t *testing.T, open ormtest.Opener) {
 	}
 	first := codenames(t, ctx)
 	want := []string{
-		"add_article", "add_group", "add_permission", "add_user",
-		"change_article", "change_group", "change_permission", "change_user",
-		"delete_article", "delete_group", "delete_permission", "delete_user",
+		"add_article", "add_group", "add_permission", "add_token", "add_user",
+		"change_article", "change_group", "change_permission", "change_token", "change_user",
+		"delete_article", "delete_group", "delete_permission", "delete_token", "delete_user",
 		"publish_article",
-		"view_article", "view_group", "view_permission", "view_user",
+		"view_article", "view_group", "view_permission", "view_token", "view_user",
 	}
 	if !slices.Equal(first, want) {
 		t.Fatalf("permissions after sync:\n%v\nwant\n%v", first, want)

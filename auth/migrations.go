@@ -12,8 +12,8 @@ import "github.com/sinewdev/sinew/migrate"
 // An app that uses `./app makemigrations` does not list them: makemigrations wants a file
 // in the app's migrations directory for every migration it is given, so there the auth
 // tables come into the app's own migrations, from the models Register adds. Their names
-// start with "0001_auth_"; they never change once released (later changes to the auth
+// start with "000N_auth_"; they never change once released (later changes to the auth
 // models come as new migrations).
 func Migrations() []migrate.Migration {
-	return []migrate.Migration{m0001AuthInitial}
+	return []migrate.Migration{m0001AuthInitial, m0002AuthTokens}
 }

@@ -15,7 +15,7 @@ type User struct {
 	Email string `orm:"size=254,unique"`
 	// PasswordHash is the argon2id PHC string of the password (see SetPassword); empty
 	// means the user cannot log in with a password.
-	PasswordHash string `orm:"size=255"`
+	PasswordHash string `orm:"size=255" json:"-"`
 	// Name is the display name.
 	Name string `orm:"size=150"`
 	// IsActive users may log in; inactive users have no permissions. It has no column
@@ -27,6 +27,9 @@ type User struct {
 	IsSuperuser bool
 	// LastLogin is when the user last logged in, nil if never.
 	LastLogin *time.Time `orm:"null"`
+	// EmailVerifiedAt is when the user proved they read mail sent to Email (the link of
+	// the verification e-mail), nil if not yet.
+	EmailVerifiedAt *time.Time `orm:"null"`
 	// Groups are the groups the user belongs to (join table auth_user_groups).
 	Groups []Group `orm:"m2m=auth_user_groups"`
 	// Permissions are the permissions given to the user directly (join table
@@ -68,7 +71,7 @@ type Permission struct {
 func (*Permission) TableName() string { return "auth_permissions" }
 
 // Models returns the auth models, to pass to App.Models (Register does it).
-func Models() []any { return []any{User{}, Group{}, Permission{}} }
+func Models() []any { return []any{User{}, Group{}, Permission{}, Token{}} }
 
 // NewUser returns an active user with a normalized e-mail address and the password hashed
 // with cfg, after checking the address (NormalizeEmail) and the password (cfg.Validate).
