@@ -36,6 +36,11 @@ type Config struct {
 	// Funcs adds the application's own helpers, available in every template. A name that
 	// shadows a built-in helper stops start-up. Default: none.
 	Funcs template.FuncMap
+	// RequestFuncs adds helpers that see the request being rendered (the locale, the
+	// session): each is called with the request's Ctx (nil outside a request) and the
+	// template's arguments. A name that shadows a built-in helper stops start-up.
+	// Default: none.
+	RequestFuncs map[string]RequestFunc
 	// StaticURL turns an asset's name into its URL for the static helper (the asset
 	// pipeline's fingerprinting plugs in here). Default: "/static/" + name.
 	StaticURL func(name string) string

@@ -29,6 +29,9 @@ func (e *Engine) funcMap() (template.FuncMap, error) {
 		"default":   defaultValue,
 		"truncate":  truncate,
 	}
+	if err := e.checkRequestFuncs(m); err != nil {
+		return nil, err
+	}
 	for name, fn := range e.requestFuncs(&renderState{}) {
 		m[name] = fn
 	}
@@ -70,9 +73,9 @@ func checkFunc(name string, fn any) error {
 	return nil
 }
 
-// requestFuncs returns the helpers that depend on the request being rendered, reading it
-// from st.
-func (e *Engine) requestFuncs(st *renderState) template.FuncMap {
+// builtinRequestFuncs returns the built-in helpers that depend on the request being
+// rendered, reading it from st.
+func (e *Engine) builtinRequestFuncs(st *renderState) template.FuncMap {
 	return template.FuncMap{
 		"url": func(name string, args ...any) (string, error) {
 			if st.c == nil {
