@@ -1,0 +1,352 @@
+package form
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/validate"
+)
+
+// Config configures a [Forms]. Its zero value is the default.
+type Config struct {
+	// Validator checks the bound struct's `validate:"..."` rules (and its Validate method);
+	// its Plan gives the HTML attributes. Default: validate.New(validate.Config{}).
+	// Share the application's Validator so custom rules (Config.Funcs) work in forms too.
+	Validator *validate.Validator
+	// Registry holds the application's models: a form over a registered model reads labels,
+	// help texts, choices, sizes and unique columns from it, and `form:",unique=Model.Field"`
+	// names models in it. Default: none (plain struct forms only).
+	Registry *orm.Registry
+
+	// MaxRequestBytes caps the body of one form submission; a larger body is refused with
+	// 413 before anything is kept. Default: 32 MiB.
+	MaxRequestBytes int64
+	// MaxFieldBytes caps one text value; a longer one is an error on its field ("too long")
+	// and is not kept. Default: 1 MiB.
+	MaxFieldBytes int64
+	// MaxFileBytes is the size limit of one uploaded file, unless the field's
+	// `maxsize:"2MB"` tag says otherwise. Default: 10 MiB.
+	MaxFileBytes int64
+	// MaxFields caps the number of values and files in one submission. Default: 1000.
+	MaxFields int
+	// MaxMemory is how much of an uploaded file is kept in memory; the rest spills to a
+	// temporary file removed by Form.Close or when the request ends. Default: 1 MiB.
+	MaxMemory int64
+	// TempDir holds the temporary files of uploads. Default: os.TempDir().
+	TempDir string
+	// AllowedTypes lists the media types an upload may have (its content is sniffed with
+	// http.DetectContentType; the client's claim is ignored), unless the field's
+	// `accept:"image/png,image/*"` tag says otherwise. Default: PNG, JPEG, GIF and WebP
+	// images, PDF and plain text.
+	AllowedTypes []string
+	// Location is the time zone of datetime-local values (which carry none). Default: UTC.
+	Location *time.Location
+	// Message writes the message of one of the form's own errors (type, choice, size,
+	// file and unique errors), for translations; rule errors take theirs from the
+	// Validator's Config.Message. Default: English.
+	Message func(e *Error) string
+	// Theme holds templates (*.html) that replace the default markup; each file may
+	// redefine any of the templates "row", "label", "help", "errors", "nonfield" and
+	// "input-<widget>" (see the package's templates/form.html). Default: none.
+	Theme fs.FS
+	// IDPrefix starts every id attribute the form renders, so that two forms on a page
+	// can be told apart. Default: "id_".
+	IDPrefix string
+}
+
+// defaultAllowedTypes is the upload allow-list of a zero Config.
+var defaultAllowedTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+// Forms compiles form plans, binds requests and renders forms. Create one per application
+// with New and share it; it caches one Plan per struct type (and field list) and is safe for
+// concurrent use.
+type Forms struct {
+	cfg       Config
+	validator *validate.Validator
+	tmpl      *template.Template
+
+	mu    sync.Mutex
+	plans sync.Map // planKey → *Plan
+}
+
+type planKey struct {
+	t      reflect.Type
+	fields string
+}
+
+// New returns a Forms configured by cfg. It fails only when Config.Theme holds templates
+// that do not parse.
+func New(cfg Config) (*Forms, error) {
+	if cfg.Validator == nil {
+		cfg.Validator = validate.New(validate.Config{})
+	}
+	if cfg.MaxRequestBytes <= 0 {
+		cfg.MaxRequestBytes = 32 << 20
+	}
+	if cfg.MaxFieldBytes <= 0 {
+		cfg.MaxFieldBytes = 1 << 20
+	}
+	if cfg.MaxFileBytes <= 0 {
+		cfg.MaxFileBytes = 10 << 20
+	}
+	if cfg.MaxFields <= 0 {
+		cfg.MaxFields = 1000
+	}
+	if cfg.MaxMemory <= 0 {
+		cfg.MaxMemory = 1 << 20
+	}
+	if cfg.AllowedTypes == nil {
+		cfg.AllowedTypes = defaultAllowedTypes
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.IDPrefix == "" {
+		cfg.IDPrefix = "id_"
+	}
+	tmpl, err := parseTemplates(cfg.Theme)
+	if err != nil {
+		return nil, err
+	}
+	return &Forms{cfg: cfg, validator: cfg.Validator, tmpl: tmpl}, nil
+}
+
+// Plan returns the compiled plan of the struct type t (a pointer type is dereferenced).
+// fields, when given, lists the fields to show, in order, by Go name or input name;
+// otherwise every exported field is shown, except, for a registered model, the primary key,
+// CreatedAt, UpdatedAt and relation fields. Problems with the tags (an unknown widget, a
+// widget that cannot show the field's type, bad choices) are reported here, naming the
+// field. Plans are cached: call it at start-up to catch mistakes early.
+func (fs *Forms) Plan(t reflect.Type, fields ...string) (*Plan, error) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return nil, fmt.Errorf("form: nil type")
+	}
+	key := planKey{t, strings.Join(fields, ",")}
+	if p, ok := fs.plans.Load(key); ok {
+		return p.(*Plan), nil
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if p, ok := fs.plans.Load(key); ok {
+		return p.(*Plan), nil
+	}
+	p, err := fs.compile(t, fields)
+	if err != nil {
+		return nil, err
+	}
+	fs.plans.Store(key, p)
+	return p, nil
+}
+
+// For returns an unbound form showing the values of v, a pointer to a struct: the form a
+// GET handler renders, empty or filled with an instance to edit. fields restricts and
+// orders the fields as in Plan.
+func (fs *Forms) For(v any, fields ...string) (*Form, error) {
+	rv, err := target(v)
+	if err != nil {
+		return nil, err
+	}
+	p, err := fs.Plan(rv.Type(), fields...)
+	if err != nil {
+		return nil, err
+	}
+	return &Form{forms: fs, plan: p, value: rv, ptr: v}, nil
+}
+
+// Bind reads the form submitted in r into v (a pointer to a struct), then validates it: the
+// `validate` rules and the struct's Validate(ctx) method through the Validator, the
+// choices, then uniqueness against the database (with the database carried by ctx, such as
+// a *web.Ctx). fields restricts and orders the fields as in Plan; other fields of v are
+// left alone.
+//
+// Problems with the input are errors on the returned form, shown when it is rendered again
+// with the values as typed; check Form.Valid. Bind returns an error only when the request
+// cannot be read as a form at all (a body over Config.MaxRequestBytes: 413; a content type
+// that is not a form: 415) or the check itself failed (a database error, a misdeclared
+// rule). Uploaded files are kept in memory or temporary files until the request ends (or
+// Form.Close): save them, with File.Save, only when the form is valid.
+func (fs *Forms) Bind(ctx context.Context, r *http.Request, v any, fields ...string) (*Form, error) {
+	f, err := fs.For(v, fields...)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.bind(ctx, r); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// target checks that v is a non-nil pointer to a struct and returns the struct.
+func target(v any) (reflect.Value, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}, fmt.Errorf("form: want a non-nil pointer to a struct, got %T", v)
+	}
+	return rv.Elem(), nil
+}
+
+// ModelForm is the form of a registered model T with a fixed list of fields, checked once
+// by ForModel. It is safe for concurrent use.
+type ModelForm[T any] struct {
+	forms  *Forms
+	plan   *Plan
+	fields []string
+}
+
+// ForModel returns the form of model T, which must be registered in Config.Registry, showing
+// the named fields (Go or column names) in order, or every editable field when none are
+// named. Labels, help texts, choices, maximum lengths (size=), optional fields (pointers,
+// null) and unique columns come from the registry; `validate` tags on the model add rules.
+//
+//	posts, err := form.ForModel[Post](forms, "Title", "Body", "Published")
+func ForModel[T any](fs *Forms, fields ...string) (*ModelForm[T], error) {
+	t := reflect.TypeFor[T]()
+	if fs.cfg.Registry == nil || fs.cfg.Registry.MetaOf(t) == nil {
+		return nil, fmt.Errorf("form: %s: %w (in form.Config.Registry)", t, orm.ErrNotRegistered)
+	}
+	p, err := fs.Plan(t, fields...)
+	if err != nil {
+		return nil, err
+	}
+	return &ModelForm[T]{forms: fs, plan: p, fields: fields}, nil
+}
+
+// Plan returns the form's compiled plan.
+func (m *ModelForm[T]) Plan() *Plan { return m.plan }
+
+// New returns an unbound form showing v (a new T when v is nil).
+func (m *ModelForm[T]) New(v *T) *Form {
+	if v == nil {
+		v = new(T)
+	}
+	return &Form{forms: m.forms, plan: m.plan, value: reflect.ValueOf(v).Elem(), ptr: v}
+}
+
+// Bind binds and validates the submitted form into v, as Forms.Bind. When v holds a row
+// loaded from the database (an edit), unique checks ignore that row.
+func (m *ModelForm[T]) Bind(ctx context.Context, r *http.Request, v *T) (*Form, error) {
+	f := m.New(v)
+	if err := f.bind(ctx, r); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// Form is one form: a plan, the struct it reads from or binds into, and, once bound, the
+// values as the user typed them and the errors. Templates render it with Field, Fields,
+// Bound and Errors. A Form belongs to one request and is not safe for concurrent use.
+type Form struct {
+	forms *Forms
+	plan  *Plan
+	value reflect.Value // the struct
+	ptr   any           // the pointer given by the caller
+
+	bound  bool
+	raw    map[string][]string // the submitted text by input name
+	errors []*Error
+	files  []*File
+}
+
+// Plan returns the form's compiled plan.
+func (f *Form) Plan() *Plan { return f.plan }
+
+// Value returns the pointer to the struct the form shows or was bound into.
+func (f *Form) Value() any { return f.ptr }
+
+// IsBound reports whether the form holds a submission (Bind), rather than showing a value
+// (For).
+func (f *Form) IsBound() bool { return f.bound }
+
+// Valid reports whether the form is bound and has no errors.
+func (f *Form) Valid() bool { return f.bound && len(f.errors) == 0 }
+
+// Enctype returns the encoding the <form> element must declare: "multipart/form-data" when
+// the form has a file field, else "application/x-www-form-urlencoded".
+func (f *Form) Enctype() string {
+	if f.plan.multipart {
+		return "multipart/form-data"
+	}
+	return "application/x-www-form-urlencoded"
+}
+
+// ErrorList returns every error, on fields and on the whole form, in the order found.
+func (f *Form) ErrorList() []*Error { return f.errors }
+
+// FieldErrors returns the messages of the errors on the field with the given input name.
+func (f *Form) FieldErrors(name string) []string {
+	var out []string
+	for _, e := range f.errors {
+		if e.Field == name {
+			out = append(out, e.Message)
+		}
+	}
+	return out
+}
+
+// NonFieldErrors returns the messages of the errors on the whole form.
+func (f *Form) NonFieldErrors() []string { return f.FieldErrors("") }
+
+// AddError adds an error with the given message to the field with the given input name (or
+// Go name), or to the whole form when name is empty or names no field. Handlers use it for
+// checks only they can make; the form is then no longer Valid.
+func (f *Form) AddError(name, message string) {
+	if fld := f.plan.Field(name); fld != nil {
+		name = fld.Name
+	} else {
+		name = ""
+	}
+	f.errors = append(f.errors, &Error{Field: name, Code: "custom", Message: message})
+}
+
+// addError records an error of one of the form's codes (or a rule's), with its message
+// from msg when given, else Config.Message, else English.
+func (f *Form) addError(name, code, param string, msg func(*Error) string) {
+	e := &Error{Field: name, Code: code, Param: param}
+	switch {
+	case msg != nil:
+		e.Message = msg(e)
+	case f.forms.cfg.Message != nil:
+		e.Message = f.forms.cfg.Message(e)
+	}
+	if e.Message == "" {
+		e.Message = message(e)
+	}
+	f.errors = append(f.errors, e)
+}
+
+// hasError reports whether the field has an error already.
+func (f *Form) hasError(name string) bool {
+	for _, e := range f.errors {
+		if e.Field == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Close removes the temporary files of the form's uploads. It is called when the request
+// ends; call it earlier (defer f.Close()) outside a server, in tests or commands. Files
+// must not be used after Close.
+func (f *Form) Close() error {
+	var first error
+	for _, file := range f.files {
+		if err := file.remove(); err != nil && first == nil {
+			first = err
+		}
+	}
+	f.files = nil
+	return first
+}
