@@ -71,9 +71,9 @@ func TestWidgetsGolden(t *testing.T) {
 	price := 12.5
 	tests := []struct {
 		widget string
-		empty  func() any    // a new zero value
-		filled any           // an instance to edit
-		bad    url.Values    // a submission with an error
+		empty  func() any // a new zero value
+		filled any        // an instance to edit
+		bad    url.Values // a submission with an error
 	}{
 		{"text", func() any { return &textForm{} }, &textForm{Title: "Hello"}, url.Values{"title": {"Hi"}}},
 		{"email", func() any { return &emailForm{} }, &emailForm{Email: "ada@example.com"}, url.Values{"email": {"not an address"}}},
