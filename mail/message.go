@@ -322,11 +322,16 @@ func header(b *bytes.Buffer, name, value string) {
 	b.WriteString("\r\n")
 }
 
-// writeQP writes body quoted-printable with CRLF line endings.
+// writeQP writes body quoted-printable with CRLF line endings. A body that does not end
+// with a line break gets a soft one, so the line ending SMTP needs at the end of DATA does
+// not add a line to the decoded body.
 func writeQP(b *bytes.Buffer, body string) {
 	w := quotedprintable.NewWriter(b)
-	w.Write([]byte(strings.ReplaceAll(body, "\r\n", "\n")))
+	w.Write([]byte(body))
 	w.Close()
+	if !bytes.HasSuffix(b.Bytes(), []byte("\r\n")) {
+		b.WriteString("=\r\n")
+	}
 }
 
 // messageID returns a new Message-ID whose right side is the sender's domain.

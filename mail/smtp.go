@@ -87,6 +87,12 @@ func NewSMTP(cfg SMTPConfig) *SMTP {
 	return &SMTP{cfg: cfg}
 }
 
+// Config returns the mailer's configuration, defaults filled in.
+func (s *SMTP) Config() SMTPConfig { return s.cfg }
+
+// Security returns how the mailer protects its connections.
+func (s *SMTP) Security() Security { return s.cfg.Security }
+
 // Addr returns the server's host:port.
 func (s *SMTP) Addr() string { return net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port)) }
 

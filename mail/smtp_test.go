@@ -17,16 +17,8 @@ import (
 // smtpFor returns an SMTP mailer for srv, trusting its certificate.
 func smtpFor(t *testing.T, srv *mailtest.Server, sec sinewmail.Security, user, pass string) *sinewmail.SMTP {
 	t.Helper()
-	host, port, err := net.SplitHostPort(srv.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p int
-	for _, c := range port {
-		p = p*10 + int(c-'0')
-	}
 	return sinewmail.NewSMTP(sinewmail.SMTPConfig{
-		Host: host, Port: p, Security: sec, Username: user, Password: pass,
+		Host: "127.0.0.1", Port: portOf(t, srv), Security: sec, Username: user, Password: pass,
 		From: "Sinew Tests <tests@sinew.example>", TLSConfig: srv.ClientTLS(), Timeout: 10 * time.Second,
 	})
 }
