@@ -371,7 +371,6 @@ func (f *Form) assign(fld *Field, sub *submission) {
 			return
 		}
 	}
-	f.raw[name] = raw
 	for _, s := range raw {
 		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
 			fv.Set(reflect.Zero(fld.Type))
@@ -381,6 +380,7 @@ func (f *Form) assign(fld *Field, sub *submission) {
 			return
 		}
 	}
+	f.raw[name] = raw
 	loc := f.forms.cfg.Location
 	fail := func(code, param string) {
 		fv.Set(reflect.Zero(fld.Type))
@@ -425,6 +425,9 @@ func (f *Form) assign(fld *Field, sub *submission) {
 				return
 			}
 			s = reflect.Append(s, ev)
+		}
+		if s.Len() == 0 {
+			s = reflect.Zero(fld.Type) // nothing chosen: nil, as before binding
 		}
 		fv.Set(s)
 	default:
@@ -596,6 +599,10 @@ func (f *Form) addValidation(list validate.Errors) {
 				goName = goName[:i]
 			}
 			fld := f.plan.byGo[goName]
+			if fld == nil && !strings.Contains(fe.Field, "[") {
+				// A field promoted from an embedded pointer: "Address.City".
+				fld = f.plan.byGo[fe.Field[strings.LastIndexByte(fe.Field, '.')+1:]]
+			}
 			if fld == nil {
 				continue
 			}

@@ -212,9 +212,14 @@ func (fs *Forms) collect(p *Plan, t reflect.Type, prefix []int, rules map[string
 		if name == "-" && opts == "" {
 			continue
 		}
-		if sf.Anonymous && !hasTag && sf.Type.Kind() == reflect.Struct && sf.Type != timeType && sf.Type != fileType {
-			fs.collect(p, sf.Type, index, rules, all, errs)
-			continue
+		if et := sf.Type; sf.Anonymous && !hasTag {
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct && et != timeType && et != fileType {
+				fs.collect(p, et, index, rules, all, errs)
+				continue
+			}
 		}
 		if !sf.IsExported() {
 			continue
