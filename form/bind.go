@@ -301,6 +301,7 @@ func (f *Form) readFile(fld *Field, filename string, r io.Reader, sub *submissio
 		}
 		file.data = buf.Bytes()
 		file.Size = int64(buf.Len())
+		f.files = append(f.files, file)
 	default:
 		tmp, err := os.CreateTemp(cfg.TempDir, "sinew-upload-*")
 		if err != nil {
