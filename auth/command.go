@@ -18,9 +18,13 @@ import (
 
 // Config tunes Register. The zero value is the default for every field.
 type Config struct {
-	// Password holds the hashing parameters and password rules used by createsuperuser.
-	// Default: the zero PasswordConfig.
+	// Password holds the hashing parameters and password rules used by the flows and
+	// createsuperuser. Logins rehash a password whose stored hash was made with other
+	// parameters. Default: the zero PasswordConfig.
 	Password PasswordConfig
+	// Flows configures the login, signup, logout, password and e-mail verification pages
+	// mounted under /auth/, and the brute-force limits.
+	Flows FlowsConfig
 	// Stdin is where createsuperuser reads the e-mail address and password. When it is a
 	// terminal, the password is read without echo. Default os.Stdin.
 	Stdin io.Reader
@@ -29,11 +33,13 @@ type Config struct {
 	Stdout io.Writer
 }
 
-// Register registers the auth models (User, Group, Permission and their join tables) with
-// app and adds two commands: createsuperuser, and syncpermissions, which runs
-// SyncPermissions for every model of the app (run it after `./app migrate`). The tables
-// come from the app's migrations (see Migrations).
-func Register(app *sinew.App, cfg Config) {
+// Register registers the auth models (User, Group, Permission, Token and their join tables)
+// with app, installs the authentication middleware (bearer tokens, and the session's user
+// loaded on first use by CurrentUser), mounts the flows under /auth/ (see FlowsConfig) and
+// adds two commands: createsuperuser, and syncpermissions, which runs SyncPermissions for
+// every model of the app (run it after `./app migrate`). The tables come from the app's
+// migrations (see Migrations). It returns the app's Auth.
+func Register(app *sinew.App, cfg Config) *Auth {
 	app.Models(Models()...)
 	if cfg.Stdin == nil {
 		cfg.Stdin = os.Stdin
@@ -75,6 +81,7 @@ func Register(app *sinew.App, cfg Config) {
 			return nil
 		},
 	})
+	return newAuth(app, cfg)
 }
 
 // maxLine bounds an input line of createsuperuser.

@@ -67,6 +67,7 @@ func TestDatabases(t *testing.T) {
 				{"HasPerm", testHasPerm},
 				{"Users", testUsers},
 				{"HostileEmails", testHostileEmails},
+				{"Tokens", testTokens},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					t.Parallel()
