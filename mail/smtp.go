@@ -140,9 +140,11 @@ func (s *SMTP) Send(ctx context.Context, m *Message) (err error) {
 	if err != nil {
 		return fmt.Errorf("mail: connecting to %s: %w", s.Addr(), err)
 	}
+	// Cancellation and the deadline interrupt any blocked read or write at once (and
+	// leave ctx.Err set, so the error says why); the connection's own deadline, a little
+	// later, is only a backstop.
 	dl, _ := ctx.Deadline()
-	conn.SetDeadline(dl)
-	// Cancellation interrupts any blocked read or write at once.
+	conn.SetDeadline(dl.Add(time.Second))
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 

@@ -272,7 +272,7 @@ func TestSMTPCredentialsNeedTLS(t *testing.T) {
 					switch {
 					case strings.HasPrefix(line, "EHLO"):
 						tp.PrintfLine("250-fake")
-						tp.PrintfLine("250 AUTH " + mech)
+						tp.PrintfLine("250 AUTH %s", mech)
 					case line == "QUIT":
 						tp.PrintfLine("221 bye")
 					default:
