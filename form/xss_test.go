@@ -79,12 +79,14 @@ func TestXSSPayloadsRenderInert(t *testing.T) {
 		f.AddError("text", "field: "+p)
 		return render(t, f)
 	}
-	benign := map[bool]string{false: renderWith("x", false), true: renderWith("x", true)}
+	// The same text without the characters markup is made of gives the same errors, so
+	// the markup must have the same shape.
+	defuse := strings.NewReplacer("<", "x", ">", "x", `"`, "x", "'", "x", "&", "x")
 	for _, p := range payloads {
 		for _, submit := range []bool{false, true} {
-			got := renderWith(p, submit)
-			if shape(got) != shape(benign[submit]) {
-				t.Errorf("payload %q (submitted: %v) changed the markup's shape %v → %v:\n%s", p, submit, shape(benign[submit]), shape(got), got)
+			got, benign := renderWith(p, submit), renderWith(defuse.Replace(p), submit)
+			if shape(got) != shape(benign) {
+				t.Errorf("payload %q (submitted: %v) changed the markup's shape %v → %v:\n%s", p, submit, shape(benign), shape(got), got)
 			}
 			for _, raw := range []string{"<script", "<img", "<svg", "<style", "</textarea><", "</option></select>"} {
 				if strings.Contains(strings.ToLower(got), raw) {
