@@ -46,6 +46,9 @@ type App struct {
 	sets       []migrationSet // packages' own migrations (MigrationSet), applied first
 	checks     []healthCheck
 	sec        *security // sessions and CSRF (sessions.go)
+
+	mailer *appMailer     // the mailer opened at start (mailer.go)
+	limits *appLimitStore // the rate-limit store opened at start (ratelimit.go)
 }
 
 // New returns an App configured from the environment and the .env file in the working
@@ -79,6 +82,7 @@ func NewWithConfig(cfg Config) *App {
 	a.registerDBCommands()
 	a.OnStart(a.openDB)
 	a.installSessions()
+	a.installMailAndLimits()
 	return a
 }
 

@@ -94,6 +94,15 @@ type Config struct {
 	// middleware.SecureHeadersConfig). Default: all of them on.
 	SecureHeaders middleware.SecureHeadersConfig
 
+	// MailURL names the mailer (SINEW_MAIL_URL): smtp://user:pass@host:587 (STARTTLS),
+	// smtps://... (implicit TLS), smtp://host:1025?tls=none or log: (see mail.Open).
+	// Default: the log mailer in dev and test; in prod, sending fails until it is set.
+	MailURL string
+	// RateLimitStore names where rate-limit counters live (SINEW_RATELIMIT_STORE): empty
+	// for the app's database (table sinew_ratelimits), "memory", or a redis:// URL.
+	// Default: the database.
+	RateLimitStore string
+
 	// LogLevel is the minimum level logged (SINEW_LOG_LEVEL: debug, info, warn, error).
 	// Default: info (warn in test).
 	LogLevel slog.Level
@@ -216,6 +225,7 @@ func ConfigFromEnv(lookup func(string) (string, bool), dotenvPath string) (Confi
 	}
 	cfg.LogFormat = get("SINEW_LOG_FORMAT")
 	errs = append(errs, sessionConfigFromEnv(&cfg, get)...)
+	mailAndLimitsFromEnv(&cfg, get)
 	cfg.MigrationsDir = get("SINEW_MIGRATIONS_DIR")
 	if v := get("SINEW_AUTO_MIGRATE"); v != "" {
 		b, err := strconv.ParseBool(v)
