@@ -60,10 +60,22 @@ func RedactURL(s string) string {
 		}
 		return u.String()
 	}
-	// user:password@... without a scheme (the MySQL driver's DSN).
-	if at := strings.LastIndex(s, "@"); at > 0 {
-		if c := strings.Index(s[:at], ":"); c >= 0 && !strings.Contains(s[:at], "/") {
-			return s[:c+1] + "xxxxx" + s[at:]
+	// user:password@... where url.Parse gives up, as in the MySQL driver's DSN
+	// (root:pw@tcp(host:3306)/db), with or without a scheme: the user information ends at
+	// the last "@" before the first "/".
+	prefix, rest := "", s
+	if i := strings.Index(s, "://"); i >= 0 {
+		prefix, rest = s[:i+3], s[i+3:]
+	}
+	at := -1
+	for i := 0; i < len(rest) && rest[i] != '/'; i++ {
+		if rest[i] == '@' {
+			at = i
+		}
+	}
+	if at > 0 {
+		if c := strings.IndexByte(rest[:at], ':'); c >= 0 {
+			return prefix + rest[:c+1] + "xxxxx" + rest[at:]
 		}
 	}
 	return s
