@@ -44,6 +44,7 @@ var features = []feature{
 	{"Templates", "layouts, partials, helpers and safe markdown through the view package", "/posts/1"},
 	{"Static assets", "fingerprinted names, brotli and gzip variants, immutable caching, CSS url() rewriting (the page's stylesheet link)", "/static/site.css"},
 	{"Health", "liveness (/healthz) and readiness (/readyz: database and custom checks) for load balancers", "/readyz"},
+	{"E-mail and rate limits", "app.Mailer(): the log mailer in dev, SMTP with STARTTLS from SINEW_MAIL_URL, header injection refused; sending limited per client in the database, 429 with Retry-After", "/mail"},
 }
 
 // setup registers the showcase's models, templates and routes on app. Tests call it on an
@@ -113,6 +114,7 @@ func setup(app *sinew.App) error {
 		return c.Render(http.StatusOK, "posts/show.html", post)
 	}).Name("post")
 
+	mailDemo(app)
 	assets.Mount(app)
 	return nil
 }
