@@ -49,6 +49,7 @@ type App struct {
 
 	mailer *appMailer     // the mailer opened at start (mailer.go)
 	limits *appLimitStore // the rate-limit store opened at start (ratelimit.go)
+	obs    *appObserve    // metrics, tracing and the ops endpoints (observe.go)
 }
 
 // New returns an App configured from the environment and the .env file in the working
@@ -195,6 +196,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.Start(ctx); err != nil {
 		ln.Close()
 		return err
+	}
+	if err := a.serveOps(); err != nil {
+		ln.Close()
+		return errors.Join(err, a.Stop(context.Background()))
 	}
 	srv := a.Server()
 	errc := make(chan error, 1)

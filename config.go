@@ -103,6 +103,23 @@ type Config struct {
 	// Default: the database.
 	RateLimitStore string
 
+	// OpsToken guards the ops endpoints (/metrics, /ops, /ops/loglevel, /debug/pprof/):
+	// requests must carry it as a bearer token or Basic password (SINEW_OPS_TOKEN, at least
+	// 16 bytes). Default: none, so in test and prod the endpoints are not served unless
+	// OpsAddr is set; in dev they answer requests from the loopback interface.
+	OpsToken string
+	// OpsAddr serves the ops endpoints, with /healthz and /readyz, on a listener of their
+	// own instead of the app's (SINEW_OPS_ADDR, host:port such as 127.0.0.1:9090); with no
+	// OpsToken that port is open, so prod refuses a public or wildcard address without one.
+	// Default: none.
+	OpsAddr string
+	// OTLPEndpoint turns tracing on, exporting spans over OTLP/HTTP to this base URL
+	// (OTEL_EXPORTER_OTLP_ENDPOINT, for example http://collector:4318). Default: none
+	// (tracing off, at no cost).
+	OTLPEndpoint string
+	// ServiceName names the service in exported spans (OTEL_SERVICE_NAME). Default: "sinew".
+	ServiceName string
+
 	// LogLevel is the minimum level logged (SINEW_LOG_LEVEL: debug, info, warn, error).
 	// Default: info (warn in test).
 	LogLevel slog.Level
@@ -226,6 +243,7 @@ func ConfigFromEnv(lookup func(string) (string, bool), dotenvPath string) (Confi
 	cfg.LogFormat = get("SINEW_LOG_FORMAT")
 	errs = append(errs, sessionConfigFromEnv(&cfg, get)...)
 	mailAndLimitsFromEnv(&cfg, get)
+	observeConfigFromEnv(&cfg, get)
 	cfg.MigrationsDir = get("SINEW_MIGRATIONS_DIR")
 	if v := get("SINEW_AUTO_MIGRATE"); v != "" {
 		b, err := strconv.ParseBool(v)

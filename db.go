@@ -187,6 +187,7 @@ func (a *App) openDB(ctx context.Context) error {
 		Registry:       a.registry,
 		Logger:         a.logger,
 		DetectNPlusOne: a.cfg.Env == EnvDev,
+		Hook:           a.queryHook(),
 	})
 	if err != nil {
 		return fmt.Errorf("sinew: opening the database: %w", err)

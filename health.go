@@ -64,6 +64,9 @@ func (a *App) readyz(c *web.Ctx) error {
 	if a.db != nil {
 		run("database", a.db.Ping)
 	}
+	if a.hasMigrations() {
+		run("migrations", a.migrationsApplied)
+	}
 	for _, ch := range a.checks {
 		run(ch.name, ch.fn)
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/sinewdev/sinew/observe"
 )
 
 // signalContext returns a context cancelled by the first SIGINT or SIGTERM; once it is
@@ -34,5 +36,5 @@ func newLogger(cfg Config) *slog.Logger {
 	default:
 		h = slog.NewTextHandler(cfg.Stderr, opts)
 	}
-	return slog.New(h)
+	return slog.New(observe.NewLogHandler(h, opts.Level.Level())) // level changeable at run time
 }

@@ -8,11 +8,14 @@ import (
 )
 
 // installMiddleware installs the default global middleware, outermost first: request ID,
-// real IP, access log, security headers, body limit, request timeout and compression.
+// real IP, metrics and tracing, access log, security headers, body limit, request timeout
+// and compression.
 func (a *App) installMiddleware() {
+	observeMW := a.installObserve()
 	a.Use(
 		middleware.RequestID(middleware.RequestIDConfig{}),
 		middleware.RealIP(middleware.RealIPConfig{TrustedProxies: a.cfg.TrustedProxies}),
+		observeMW,
 		middleware.AccessLog(middleware.AccessLogConfig{Logger: a.logger}),
 		middleware.SecureHeaders(a.cfg.SecureHeaders),
 		middleware.BodyLimit(middleware.BodyLimitConfig{Limit: a.cfg.MaxBodyBytes}),
