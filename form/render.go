@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"text/template/parse"
 	"time"
 )
 
@@ -36,12 +37,49 @@ func parseTemplates(theme fs.FS) (*template.Template, error) {
 			return nil, fmt.Errorf("form: theme: template %q is missing", name)
 		}
 	}
-	for _, w := range []Widget{Text, Email, Password, URL, TextArea, Number, Checkbox, Select, Radio, Date, DateTime, FileInput, Hidden, MultiSelect} {
+	// One "row-<widget>" per widget: a copy of "row" whose {{template "input" .}} calls
+	// that widget's input, so a field renders in one execution.
+	row := t.Lookup("row").Tree
+	for _, w := range widgets {
 		if t.Lookup("input-"+string(w)) == nil {
 			return nil, fmt.Errorf("form: theme: template %q is missing", "input-"+string(w))
 		}
+		tree := row.Copy()
+		renameInput(tree.Root, "input-"+string(w))
+		if _, err := t.AddParseTree("row-"+string(w), tree); err != nil {
+			return nil, fmt.Errorf("form: %w", err)
+		}
 	}
 	return t, nil
+}
+
+// widgets lists every widget.
+var widgets = [...]Widget{Text, Email, Password, URL, TextArea, Number, Checkbox, Select, Radio, Date, DateTime, FileInput, Hidden, MultiSelect}
+
+// renameInput points the {{template "input" .}} calls under n to name.
+func renameInput(n parse.Node, name string) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			renameInput(c, name)
+		}
+	case *parse.TemplateNode:
+		if n.Name == "input" {
+			n.Name = name
+		}
+	case *parse.IfNode:
+		renameInput(n.List, name)
+		renameInput(n.ElseList, name)
+	case *parse.RangeNode:
+		renameInput(n.List, name)
+		renameInput(n.ElseList, name)
+	case *parse.WithNode:
+		renameInput(n.List, name)
+		renameInput(n.ElseList, name)
+	}
 }
 
 // widget is what the templates receive for one field.
@@ -54,6 +92,8 @@ type widget struct {
 	Required       bool
 	Multiple       bool
 	Group          bool // radio buttons, rendered in a fieldset
+	IsHidden       bool // the hidden widget: no label, help or errors of its own
+	IsCheckbox     bool // the checkbox widget: the input before its label
 	EmptyOption    bool
 	Choices        []choice
 	MinLength      string
@@ -67,7 +107,6 @@ type widget struct {
 	Invalid        bool
 	Describedby    string
 	Errors         []string
-	Input          template.HTML
 }
 
 type choice struct {
@@ -194,13 +233,7 @@ func (b *BoundField) Errors() (template.HTML, error) { return b.form.forms.exec(
 
 // HTML renders the whole field: label, input, help text and errors.
 func (b *BoundField) HTML() (template.HTML, error) {
-	in, err := b.Input()
-	if err != nil {
-		return "", err
-	}
-	w := *b.w
-	w.Input = in
-	return b.form.forms.exec("row", &w)
+	return b.form.forms.exec("row-"+string(b.field.Widget), b.w)
 }
 
 // exec runs one of the markup templates into a string. html/template escapes every value
@@ -226,6 +259,8 @@ func (f *Form) widget(fld *Field) *widget {
 		Required:    fld.Required,
 		Multiple:    fld.Multiple,
 		Group:       fld.Widget == Radio,
+		IsHidden:    fld.Widget == Hidden,
+		IsCheckbox:  fld.Widget == Checkbox,
 		Placeholder: fld.Placeholder,
 		Pattern:     fld.Pattern,
 		Rows:        10,
