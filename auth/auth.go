@@ -129,7 +129,7 @@ func (a *Auth) middleware(next http.Handler) http.Handler {
 			return
 		}
 		c := web.CtxFrom(r)
-		plain := strings.TrimSpace(r.Header.Get("Authorization")[len("Bearer "):])
+		plain := strings.TrimSpace(r.Header.Get("Authorization")[len("Bearer"):])
 		u, t, err := AuthenticateToken(r.Context(), plain)
 		if err != nil {
 			var te *TokenError

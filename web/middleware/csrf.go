@@ -164,10 +164,11 @@ func csrfFail(w http.ResponseWriter, r *http.Request, err error) {
 	fail(w, r, err)
 }
 
-// HasBearer reports whether r carries an `Authorization: Bearer` header.
+// HasBearer reports whether r carries an `Authorization: Bearer` header (with a token or,
+// malformed, without one).
 func HasBearer(r *http.Request) bool {
 	a := r.Header.Get("Authorization")
-	return len(a) > 7 && strings.EqualFold(a[:7], "bearer ")
+	return len(a) >= 6 && strings.EqualFold(a[:6], "bearer") && (len(a) == 6 || a[6] == ' ')
 }
 
 // checkToken runs the token check of CSRF.
