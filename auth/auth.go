@@ -50,7 +50,7 @@ type Auth struct {
 	keys     keys
 	engine   *view.Engine
 	mailTmpl *mailTemplates
-	limiter  *limiter
+	lim      limits
 	setupErr error
 	pending  sync.WaitGroup // e-mails being sent
 }
@@ -96,12 +96,9 @@ func (a *Auth) start(ctx context.Context) error {
 	a.keys = keys{session: derive("session"), reset: derive("reset"), verify: derive("verify")}
 	store := a.flows.Attempts
 	if store == nil {
-		store = newMemoryAttempts()
+		store = a.app.RateLimitStore()
 	}
-	a.limiter = &limiter{store: store}
-	if a.flows.Mailer == nil && a.app.Config().Env == sinew.EnvProd && a.flows.Prefix != "-" {
-		a.app.Logger().Warn("auth: no FlowsConfig.Mailer: password reset and verification e-mails are not sent")
-	}
+	a.lim = newLimits(store, &a.flows)
 	if a.flows.BaseURL == "" && a.app.Config().Env == sinew.EnvProd && a.flows.Prefix != "-" {
 		return errors.New("auth: FlowsConfig.BaseURL is required in production: the links of password reset " +
 			"e-mails must not be built from the request's Host header")

@@ -37,10 +37,13 @@ type Config struct {
 // with app, installs the authentication middleware (bearer tokens, and the session's user
 // loaded on first use by CurrentUser), mounts the flows under /auth/ (see FlowsConfig) and
 // adds two commands: createsuperuser, and syncpermissions, which runs SyncPermissions for
-// every model of the app (run it after `./app migrate`). The tables come from the app's
-// migrations (see Migrations). It returns the app's Auth.
+// every model of the app (run it after `./app migrate`). The tables come from Migrations,
+// registered as the app's migration set "auth": auto-migrate and `./app migrate` apply
+// them before the app's own, and the app's makemigrations leaves them out. It returns the
+// app's Auth.
 func Register(app *sinew.App, cfg Config) *Auth {
 	app.Models(Models()...)
+	app.MigrationSet("auth", Migrations())
 	if cfg.Stdin == nil {
 		cfg.Stdin = os.Stdin
 	}

@@ -20,7 +20,6 @@ func runCommand(t *testing.T, dbPath, stdin string, args ...string) (string, err
 	var out bytes.Buffer
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, DatabaseURL: "sqlite:" + dbPath, Stdout: &out, Stderr: io.Discard})
 	Register(app, Config{Password: fast, Stdin: strings.NewReader(stdin)})
-	app.Migrations(Migrations())
 	err := app.RunArgs(t.Context(), append([]string{"createsuperuser"}, args...))
 	return out.String(), err
 }
@@ -30,7 +29,6 @@ func users(t *testing.T, dbPath string) []User {
 	t.Helper()
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, DatabaseURL: "sqlite:" + dbPath, Stdout: io.Discard, Stderr: io.Discard})
 	Register(app, Config{})
-	app.Migrations(Migrations())
 	if err := app.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +145,7 @@ func TestSyncPermissionsCommand(t *testing.T) {
 		var out bytes.Buffer
 		app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, DatabaseURL: "sqlite:" + db, Stdout: &out, Stderr: io.Discard})
 		Register(app, Config{})
-		app.Migrations(Migrations())
-		err := app.RunArgs(t.Context(), append([]string{"syncpermissions"}, args...))
+			err := app.RunArgs(t.Context(), append([]string{"syncpermissions"}, args...))
 		return out.String(), err
 	}
 	for range 2 {

@@ -29,7 +29,6 @@ func Example() {
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
 	auth.Register(app, auth.Config{Stdin: strings.NewReader("a-long-passphrase\n"), Stdout: os.Stdout})
 	app.Models(Post{})
-	app.Migrations(auth.Migrations())
 
 	// What `./app createsuperuser --email ... --password-stdin` does in a script.
 	if err := app.RunArgs(ctx, []string{"createsuperuser", "--email", "Admin@Example.com", "--password-stdin"}); err != nil {

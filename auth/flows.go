@@ -16,8 +16,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/sinewdev/sinew"
+	"github.com/sinewdev/sinew/mail"
 	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/ratelimit"
 	"github.com/sinewdev/sinew/session"
 	"github.com/sinewdev/sinew/web"
 )
@@ -32,9 +33,9 @@ type FlowsConfig struct {
 	// one replaces it ("auth/layout.html" to give the pages the site's look,
 	// "auth/login.html", "auth/email/reset.txt", ...). Default: the embedded templates.
 	Templates fs.FS
-	// Mailer sends the password reset and address verification e-mails. Default: they are
-	// logged (with their links in dev and test; only their subject in prod).
-	Mailer Mailer
+	// Mailer sends the password reset and address verification e-mails. Default: the
+	// app's mailer (app.Mailer(): SINEW_MAIL_URL, or the log mailer in dev and test).
+	Mailer mail.Mailer
 	// BaseURL is the site's URL ("https://example.com") for the links in e-mails.
 	// Required in prod: building them from the request's Host header would let anyone
 	// send reset links pointing to their own site. Default in dev and test: the request's
@@ -52,23 +53,23 @@ type FlowsConfig struct {
 	ResetTTL time.Duration
 	// VerifyTTL is how long an address verification link works. Default three days.
 	VerifyTTL time.Duration
-	// Attempts keeps the attempt counters of the limits below. Give it a store of package
-	// ratelimit (database or Redis) so that the limits hold across instances. Default: a
-	// counter in this process.
-	Attempts AttemptStore
+	// Attempts keeps the attempt counters of the limits below. Default: the app's store
+	// (app.RateLimitStore(): the database, or Redis with SINEW_RATELIMIT_STORE), so the
+	// limits hold across every instance of the app.
+	Attempts ratelimit.Store
 	// LoginLimit bounds login attempts per account (and password change attempts per
-	// user). Default 10 per 15 minutes; a successful login resets it. Attempts -1 turns
-	// a limit off.
-	LoginLimit Limit
+	// user). Default 10 per 15 minutes; a successful login resets it. Events -1 turns a
+	// limit off.
+	LoginLimit ratelimit.Limit
 	// LoginIPLimit bounds login attempts per client IP. Default 50 per 15 minutes.
-	LoginIPLimit Limit
+	LoginIPLimit ratelimit.Limit
 	// ResetLimit bounds password reset and verification e-mails per address. Default 5
 	// per hour.
-	ResetLimit Limit
+	ResetLimit ratelimit.Limit
 	// ResetIPLimit bounds password reset requests per client IP. Default 20 per hour.
-	ResetIPLimit Limit
+	ResetIPLimit ratelimit.Limit
 	// SignupIPLimit bounds signups per client IP. Default 20 per hour.
-	SignupIPLimit Limit
+	SignupIPLimit ratelimit.Limit
 	// Now returns the current time (tests move it forward). Default time.Now.
 	Now func() time.Time
 }
@@ -94,9 +95,9 @@ func (f FlowsConfig) withDefaults() FlowsConfig {
 	if f.VerifyTTL == 0 {
 		f.VerifyTTL = 72 * time.Hour
 	}
-	def := func(l *Limit, n int, per time.Duration) {
-		if l.Attempts == 0 {
-			l.Attempts = n
+	def := func(l *ratelimit.Limit, n int, per time.Duration) {
+		if l.Events == 0 {
+			l.Events = n
 		}
 		if l.Per <= 0 {
 			l.Per = per
@@ -246,15 +247,15 @@ func publicOf(u *User) publicUser {
 // limited answers an attempt over a limit: 429 with Retry-After, as the page with the
 // error for browsers.
 func (a *Auth) limited(c *web.Ctx, in input, err error, page string, d *pageData) error {
-	var le *LimitError
+	var le *ratelimit.LimitError
 	if !errors.As(err, &le) {
 		return err
 	}
 	le.SetHeaders(c.Writer.Header())
 	if wantsJSON(c, in) {
-		return web.Error(http.StatusTooManyRequests, le.Error())
+		return web.Error(http.StatusTooManyRequests, tooMany(le))
 	}
-	d.Error = le.Error()
+	d.Error = tooMany(le)
 	return a.render(c, http.StatusTooManyRequests, page, d)
 }
 
@@ -318,8 +319,8 @@ func (a *Auth) login(c *web.Ctx) error {
 	d := a.data(c, "Log in")
 	d.Next = a.next(in.get("next"))
 	d.Values["email"] = email
-	acct := "login:acct:" + accountKey(email)
-	if err := a.limiter.hit(c, rule{"login:ip:" + c.ClientIP(), a.flows.LoginIPLimit}, rule{acct, a.flows.LoginLimit}); err != nil {
+	acct := accountKey(email)
+	if err := check(c, limitCheck{a.lim.loginIP, c.ClientIP()}, limitCheck{a.lim.loginAcct, acct}); err != nil {
 		return a.limited(c, in, err, "auth/login.html", d)
 	}
 	var u *User
@@ -354,7 +355,7 @@ func (a *Auth) login(c *web.Ctx) error {
 			}
 		}
 	}
-	if err := a.limiter.reset(c, acct); err != nil {
+	if err := reset(c, a.lim.loginAcct, acct); err != nil {
 		return err
 	}
 	if err := Login(c, u); err != nil {
@@ -397,7 +398,7 @@ func (a *Auth) signup(c *web.Ctx) error {
 	d.Next = a.next(in.get("next"))
 	email, name, password := strings.TrimSpace(in.get("email")), strings.TrimSpace(in.get("name")), in.get("password")
 	d.Values["email"], d.Values["name"] = email, name
-	if err := a.limiter.hit(c, rule{"signup:ip:" + c.ClientIP(), a.flows.SignupIPLimit}); err != nil {
+	if err := check(c, limitCheck{a.lim.signupIP, c.ClientIP()}); err != nil {
 		return a.limited(c, in, err, "auth/signup.html", d)
 	}
 	norm, err := NormalizeEmail(email)
@@ -473,7 +474,7 @@ func (a *Auth) passwordChange(c *web.Ctx) error {
 	}
 	u := CurrentUser(c)
 	d := a.data(c, "Change your password")
-	if err := a.limiter.hit(c, rule{fmt.Sprintf("pwchange:user:%d", u.ID), a.flows.LoginLimit}); err != nil {
+	if err := check(c, limitCheck{a.lim.loginAcct, fmt.Sprintf("user:%d", u.ID)}); err != nil {
 		return a.limited(c, in, err, "auth/password_change.html", d)
 	}
 	old, pw := in.get("old_password"), in.get("new_password")
@@ -526,7 +527,7 @@ func (a *Auth) reset(c *web.Ctx) error {
 	email := strings.TrimSpace(in.get("email"))
 	d := a.data(c, "Reset your password")
 	d.Values["email"] = email
-	if err := a.limiter.hit(c, rule{"reset:ip:" + c.ClientIP(), a.flows.ResetIPLimit}, rule{"reset:acct:" + accountKey(email), a.flows.ResetLimit}); err != nil {
+	if err := check(c, limitCheck{a.lim.resetIP, c.ClientIP()}, limitCheck{a.lim.resetAcct, accountKey(email)}); err != nil {
 		return a.limited(c, in, err, "auth/password_reset.html", d)
 	}
 	norm, err := NormalizeEmail(email)
@@ -646,7 +647,7 @@ func (a *Auth) resetConfirm(c *web.Ctx) error {
 		return err
 	}
 	s.Delete(sessionResetKey)
-	_ = a.limiter.reset(c, "login:acct:"+u.Email)
+	_ = reset(c, a.lim.loginAcct, u.Email)
 	if wantsJSON(c, in) {
 		return c.JSON(http.StatusOK, map[string]string{"detail": "password changed"})
 	}
@@ -700,7 +701,7 @@ func (a *Auth) resendVerification(c *web.Ctx) error {
 	u := CurrentUser(c)
 	in := input{json: web.WantsJSON(c.Request)}
 	d := a.data(c, "E-mail verification")
-	if err := a.limiter.hit(c, rule{"reset:acct:" + u.Email, a.flows.ResetLimit}); err != nil {
+	if err := check(c, limitCheck{a.lim.resetAcct, u.Email}); err != nil {
 		return a.limited(c, in, err, "auth/message.html", d)
 	}
 	msg := "We sent a new verification link to " + u.Email + "."
@@ -761,11 +762,11 @@ func (a *Auth) baseURL(c *web.Ctx) string {
 	return scheme + "://" + (&url.URL{Host: c.Request.Host}).Host
 }
 
-func (a *Auth) mailer() Mailer {
+func (a *Auth) mailer() mail.Mailer {
 	if a.flows.Mailer != nil {
 		return a.flows.Mailer
 	}
-	return logMailer{logger: a.app.Logger(), full: a.app.Config().Env != sinew.EnvProd}
+	return a.app.Mailer()
 }
 
 // mailData is what the e-mail templates get.
@@ -788,7 +789,7 @@ func (a *Auth) sendAsync(c *web.Ctx, to string, tmpl *texttemplate.Template, sub
 		c.Logger().Error("auth: rendering an e-mail", "template", tmpl.Name(), "err", err.Error())
 		return
 	}
-	msg := &Message{To: to, Subject: a.flows.SiteName + ": " + subject, Text: body.String()}
+	msg := &mail.Message{To: []string{to}, Subject: a.flows.SiteName + ": " + subject, Text: body.String()}
 	ctx := c.Detach()
 	logger := c.Logger()
 	a.pending.Add(1)

@@ -2,48 +2,81 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/sinewdev/sinew/ratelimit"
 )
 
-// AttemptStore counts attempts per key in fixed windows. It has the method set of
-// ratelimit.Store, so the database and Redis stores of package ratelimit plug in as they
-// are and the limits then hold across every instance of the app.
-type AttemptStore interface {
-	// Hit records one attempt for key and reports the attempts in the current window and
-	// when the window ends.
-	Hit(ctx context.Context, key string, window time.Duration) (count int, reset time.Time, err error)
-	// Reset forgets the attempts for key.
-	Reset(ctx context.Context, key string) error
+// limits are the flows' limiters, built at start over FlowsConfig.Attempts.
+type limits struct {
+	loginAcct, loginIP, resetAcct, resetIP, signupIP *ratelimit.Limiter
 }
 
-// Limit is a number of attempts per period.
-type Limit struct {
-	Attempts int
-	Per      time.Duration
+func newLimits(store ratelimit.Store, f *FlowsConfig) limits {
+	mk := func(name string, l ratelimit.Limit) *ratelimit.Limiter {
+		if l.Events < 0 {
+			return nil // turned off
+		}
+		l.Name = "auth_" + name
+		return ratelimit.New(store, l)
+	}
+	return limits{
+		loginAcct: mk("login_account", f.LoginLimit),
+		loginIP:   mk("login_ip", f.LoginIPLimit),
+		resetAcct: mk("reset_account", f.ResetLimit),
+		resetIP:   mk("reset_ip", f.ResetIPLimit),
+		signupIP:  mk("signup_ip", f.SignupIPLimit),
+	}
 }
 
-// LimitError is the answer to an attempt over a limit: 429 with Retry-After.
-type LimitError struct {
-	// RetryAfter is when the client may try again.
-	RetryAfter time.Duration
+// limitCheck is one limiter applied to one key.
+type limitCheck struct {
+	l   *ratelimit.Limiter
+	key string
 }
 
-// Error says when to try again.
-func (e *LimitError) Error() string {
-	return fmt.Sprintf("Too many attempts. Try again in %s.", humanDuration(e.RetryAfter))
+// check records an attempt with every limiter and returns a *ratelimit.LimitError (429)
+// when one of them is over its limit, with the longest wait. Every limiter is hit, so
+// that an attacker spreading attempts over accounts still fills the per-IP counter.
+// A store failure fails closed: the attempt is refused with the error (500).
+func check(ctx context.Context, checks ...limitCheck) error {
+	var worst *ratelimit.LimitError
+	for _, c := range checks {
+		if c.l == nil {
+			continue
+		}
+		err := c.l.Check(ctx, c.key)
+		var le *ratelimit.LimitError
+		switch {
+		case errors.As(err, &le):
+			if worst == nil || le.RetryAfter > worst.RetryAfter {
+				worst = le
+			}
+		case err != nil:
+			return fmt.Errorf("auth: counting attempts: %w", err)
+		}
+	}
+	if worst != nil {
+		return worst
+	}
+	return nil
 }
 
-// StatusCode returns 429.
-func (e *LimitError) StatusCode() int { return http.StatusTooManyRequests }
+// reset forgets key's attempts with l (after a successful login).
+func reset(ctx context.Context, l *ratelimit.Limiter, key string) error {
+	if l == nil {
+		return nil
+	}
+	return l.Reset(ctx, key)
+}
 
-// SetHeaders sets Retry-After (whole seconds, rounded up).
-func (e *LimitError) SetHeaders(h http.Header) {
-	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(max(e.RetryAfter, time.Second).Seconds()))))
+// tooMany is the message shown for a limited attempt.
+func tooMany(le *ratelimit.LimitError) string {
+	return "Too many attempts. Try again in " + humanDuration(le.RetryAfter) + "."
 }
 
 func humanDuration(d time.Duration) string {
@@ -52,91 +85,9 @@ func humanDuration(d time.Duration) string {
 		return "a minute"
 	case d < time.Hour:
 		return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
-	default:
+	case d < 48*time.Hour:
 		return strconv.Itoa(int(math.Ceil(d.Hours()))) + " hours"
+	default:
+		return strconv.Itoa(int(math.Ceil(d.Hours()/24))) + " days"
 	}
-}
-
-// limiter applies Limits over an AttemptStore.
-type limiter struct {
-	store AttemptStore
-}
-
-// rule is one limit on one key.
-type rule struct {
-	key   string
-	limit Limit
-}
-
-// hit records an attempt under every rule and returns a *LimitError when one of them is
-// over its limit. Every rule is hit, so that an attacker spreading attempts over accounts
-// still fills the per-IP counter.
-func (l *limiter) hit(ctx context.Context, rules ...rule) error {
-	var worst time.Duration
-	over := false
-	for _, r := range rules {
-		if r.limit.Attempts <= 0 {
-			continue
-		}
-		n, reset, err := l.store.Hit(ctx, r.key, r.limit.Per)
-		if err != nil {
-			return fmt.Errorf("auth: counting attempts: %w", err)
-		}
-		if n > r.limit.Attempts {
-			over = true
-			worst = max(worst, time.Until(reset))
-		}
-	}
-	if over {
-		return &LimitError{RetryAfter: worst}
-	}
-	return nil
-}
-
-func (l *limiter) reset(ctx context.Context, key string) error { return l.store.Reset(ctx, key) }
-
-// memoryAttempts is the AttemptStore used when none is configured: counters in this
-// process only, so each instance of a scaled-out app counts on its own.
-type memoryAttempts struct {
-	mu      sync.Mutex
-	entries map[string]memoryEntry
-	sweeps  int
-}
-
-type memoryEntry struct {
-	count int
-	reset time.Time
-}
-
-func newMemoryAttempts() *memoryAttempts {
-	return &memoryAttempts{entries: map[string]memoryEntry{}}
-}
-
-// Hit implements AttemptStore.
-func (m *memoryAttempts) Hit(_ context.Context, key string, window time.Duration) (int, time.Time, error) {
-	now := time.Now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.sweeps++; m.sweeps%1024 == 0 {
-		for k, e := range m.entries {
-			if !now.Before(e.reset) {
-				delete(m.entries, k)
-			}
-		}
-	}
-	e := m.entries[key]
-	if !now.Before(e.reset) {
-		e = memoryEntry{reset: now.Add(window)}
-	}
-	e.count++
-	m.entries[key] = e
-	return e.count, e.reset, nil
-}
-
-// Reset implements AttemptStore.
-func (m *memoryAttempts) Reset(_ context.Context, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.entries, key)
-	return nil
 }

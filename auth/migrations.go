@@ -3,17 +3,13 @@ package auth
 import "github.com/sinewdev/sinew/migrate"
 
 // Migrations returns the migrations that create the auth tables (auth_users, auth_groups,
-// auth_permissions and the join tables), written by migrate.Make from Models, for apps and
-// tests that assemble their migration list by hand: put them first, and number the app's
-// own migrations above them.
-//
-//	app.Migrations(append(auth.Migrations(), myMigrations...)) // mine start at 0002
-//
-// An app that uses `./app makemigrations` does not list them: makemigrations wants a file
-// in the app's migrations directory for every migration it is given, so there the auth
-// tables come into the app's own migrations, from the models Register adds. Their names
-// start with "000N_auth_"; they never change once released (later changes to the auth
-// models come as new migrations).
+// auth_permissions, auth_tokens and the join tables), written by migrate.Make from Models.
+// Register gives them to the app as its migration set "auth" (history table
+// sinew_auth_migrations): auto-migrate in dev and test, and `./app migrate` in production,
+// apply them before the app's own migrations, and the app's `./app makemigrations` starts
+// from the schema they create, so it never writes the auth tables again while the app's
+// models may point to auth_users with fk=User. Their names start with "000N_auth_"; they
+// never change once released (later changes to the auth models come as new migrations).
 func Migrations() []migrate.Migration {
 	return []migrate.Migration{m0001AuthInitial, m0002AuthTokens}
 }
