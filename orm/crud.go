@@ -187,16 +187,14 @@ func (m *model) setPK(base unsafe.Pointer, id int64) {
 	}
 }
 
-// bindRow binds the given columns of the row at base, appending to args.
-func (db *DB) bindRow(args []any, cols []*column, base unsafe.Pointer) ([]any, error) {
+// bindRow binds the given columns of the row at base, appending to a's arguments.
+func (db *DB) bindRow(a *argArena, cols []*column, base unsafe.Pointer) error {
 	for _, c := range cols {
-		v, err := db.bindValue(c, base)
-		if err != nil {
-			return nil, err
+		if err := db.bindInto(a, c, base); err != nil {
+			return err
 		}
-		args = append(args, v)
 	}
-	return args, nil
+	return nil
 }
 
 // insertOne inserts the row at base and stores its generated key.
@@ -207,10 +205,11 @@ func (db *DB) insertOne(ctx context.Context, st *txState, p *plan, base unsafe.P
 	if m.pk.f.AutoIncrement && !auto {
 		cols, q = p.allCols, p.insAll
 	}
-	args, err := db.bindRow(make([]any, 0, len(cols)), cols, base)
-	if err != nil {
+	a := newArena(cols, 1, 0)
+	if err := db.bindRow(a, cols, base); err != nil {
 		return err
 	}
+	args := a.args
 	ex := db.executor(st, true)
 	if auto && db.feat.Returning {
 		rows, err := db.query(ctx, ex, m, q, args)
@@ -301,15 +300,14 @@ func saveRow[T any](ctx context.Context, db *DB, m *model, v *T, base unsafe.Poi
 			return err
 		}
 	}
-	args, err := db.bindRow(make([]any, 0, len(cols)+1), cols, base)
-	if err != nil {
+	a := newArena(cols, 1, 1)
+	if err := db.bindRow(a, cols, base); err != nil {
 		return err
 	}
-	pk, err := db.bindValue(m.pk, base)
-	if err != nil {
+	if err := db.bindInto(a, m.pk, base); err != nil {
 		return err
 	}
-	args = append(args, pk)
+	args := a.args
 	_, st := session(ctx)
 	ex := db.executor(st, true)
 	res, err := db.execute(ctx, ex, m, q, args)
@@ -461,13 +459,13 @@ func (db *DB) insertBatch(ctx context.Context, st *txState, p *plan, cols []*col
 		return nil
 	}
 	q := db.insertSQL(p, cols, len(bases))
-	args := make([]any, 0, len(cols)*len(bases))
-	var err error
+	a := newArena(cols, len(bases), 0)
 	for _, b := range bases {
-		if args, err = db.bindRow(args, cols, b); err != nil {
+		if err := db.bindRow(a, cols, b); err != nil {
 			return err
 		}
 	}
+	args := a.args
 	ex := db.executor(st, true)
 	fail := func(err error) error {
 		for _, b := range bases {
@@ -591,10 +589,11 @@ func Upsert[T any](ctx context.Context, v *T, conflict, update []string) error {
 		autoPK = p.pk
 	}
 	q := db.insertSQL(p, cols, 1) + " " + db.d.UpsertClause(autoPK, quote(conflictCols), quote(updateCols))
-	args, err := db.bindRow(make([]any, 0, len(cols)), cols, base)
-	if err != nil {
+	a := newArena(cols, 1, 0)
+	if err := db.bindRow(a, cols, base); err != nil {
 		return err
 	}
+	args := a.args
 	_, st := session(ctx)
 	ex := db.executor(st, true)
 	if db.feat.Returning {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -32,6 +33,9 @@ type plan struct {
 	upd      string // UPDATE of updCols WHERE pk = ?
 	del      string // DELETE WHERE pk = ?
 	quoted   []string
+	// getScanners keeps the scanners of the get-by-key path (models whose columns need no
+	// wrapper), so Get allocates no destination slice.
+	getScanners sync.Pool
 }
 
 // planFor returns the plan for the registered model type t, building it on first use.
@@ -216,6 +220,54 @@ func (db *DB) bindValue(c *column, base unsafe.Pointer) (any, error) {
 		return string(data), nil
 	}
 	return db.genericArg(c, reflect.NewAt(c.typ, fp).Elem())
+}
+
+// bindInto appends the argument for column c of the struct at base to a's arguments, with
+// the same checks as bindValue; strings, integers, floats and times are boxed in the arena
+// rather than one allocation each.
+func (db *DB) bindInto(a *argArena, c *column, base unsafe.Pointer) error {
+	fp := unsafe.Add(base, c.offset)
+	switch {
+	case c.acc == aInt64 && c.choices == nil:
+		a.args = append(a.args, a.int(*(*int64)(fp)))
+	case c.acc == aInt && c.choices == nil:
+		a.args = append(a.args, a.int(int64(*(*int)(fp))))
+	case c.acc == aString && c.f.Kind != KindDecimal:
+		str := *(*string)(fp)
+		if err := c.checkString(str); err != nil {
+			return err
+		}
+		a.args = append(a.args, a.str(str))
+	case c.acc == aFloat64 && c.f.Kind != KindDecimal:
+		a.args = append(a.args, a.float(*(*float64)(fp)))
+	case c.acc == aTime && c.f.Kind != KindDate:
+		a.args = append(a.args, a.time((*(*time.Time)(fp)).UTC().Truncate(time.Microsecond)))
+	default:
+		v, err := db.bindValue(c, base)
+		if err != nil {
+			return err
+		}
+		a.args = append(a.args, v)
+	}
+	return nil
+}
+
+// newArena returns an arena sized for rows rows of cols, plus extra arguments.
+func newArena(cols []*column, rows, extra int) *argArena {
+	var strs, ints, times, flts int
+	for _, c := range cols {
+		switch c.acc {
+		case aString:
+			strs++
+		case aInt64, aInt:
+			ints++
+		case aTime:
+			times++
+		case aFloat64:
+			flts++
+		}
+	}
+	return newArgArena(len(cols)*rows+extra, strs*rows, ints*rows+extra, times*rows, flts*rows)
 }
 
 // genericArg converts a field value of a type without a fast path.

@@ -34,6 +34,7 @@ type Query[T any] struct {
 	prefetch  []string
 	after     []any // keyset cursor values, or nil
 	afterRow  *T
+	arg1      [1]any // the argument of Get's statement, here to spare an allocation
 }
 
 type orderTerm struct {
@@ -255,7 +256,9 @@ func (q *Query[T]) Get(pk any) (*T, error) {
 // getFast runs the model's prepared get-by-key statement.
 func (q *Query[T]) getFast(arg any, row *T) error {
 	db, m := q.db, q.p.m
-	rows, err := db.query(q.ctx, db.executor(q.st, false), m, q.p.get, []any{arg})
+	q.arg1[0] = arg
+	rows, err := db.query(q.ctx, db.executor(q.st, false), m, q.p.get, q.arg1[:])
+	q.arg1[0] = nil
 	if err != nil {
 		return err
 	}
@@ -266,13 +269,24 @@ func (q *Query[T]) getFast(arg any, row *T) error {
 		}
 		return ErrNotFound
 	}
-	sc := newScanner(m.cols, 0)
+	sc, _ := q.p.getScanners.Get().(*scanner)
+	if sc == nil {
+		s := newScanner(m.cols, 0)
+		sc = &s
+	}
 	base := unsafe.Pointer(row)
 	sc.point(base)
-	if err := rows.Scan(sc.dest...); err != nil {
+	err = rows.Scan(sc.dest...)
+	if err == nil {
+		sc.fix(base)
+	}
+	if sc.wraps == nil {
+		clear(sc.dest) // drop the pointers into row before the scanner is reused
+		q.p.getScanners.Put(sc)
+	}
+	if err != nil {
 		return fmt.Errorf("orm: scanning %s: %w", m.meta.Name, err)
 	}
-	sc.fix(base)
 	return rows.Close()
 }
 
