@@ -117,3 +117,24 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBuild measures checking and rendering a text-only and an alternative message
+// (no peer: no other mail library is a dependency).
+func BenchmarkBuild(b *testing.B) {
+	msgs := map[string]Message{
+		"text": {From: "app@sinew.example", To: []string{"ada@example.com"}, Subject: "Welcome", Text: strings.Repeat("Hello Ada, welcome aboard. ", 40)},
+		"alternative": {From: "Sinew <app@sinew.example>", To: []string{"Ada <ada@example.com>"}, Subject: "Réinitialisation ✓",
+			Text: strings.Repeat("Bonjour, réinitialisez. ", 40), HTML: strings.Repeat("<p>Bonjour <b>réinitialisez</b></p>", 40)},
+	}
+	for _, name := range []string{"text", "alternative"} {
+		m := msgs[name]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.build("", time.Now()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
