@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sinewdev/sinew/web"
 )
 
 // allTypes has a field of every type binding supports.
@@ -245,6 +247,9 @@ func TestBindRequestErrors(t *testing.T) {
 			var re *RequestError
 			if f != nil || !errors.As(err, &re) || re.StatusCode() != tt.status {
 				t.Fatalf("Bind: form %v, error %v; want a %d", f, err, tt.status)
+			}
+			if got := web.StatusOf(err); got != tt.status {
+				t.Fatalf("web.StatusOf = %d, want %d", got, tt.status)
 			}
 			if tt.status == 413 {
 				var mbe *http.MaxBytesError

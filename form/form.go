@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -282,8 +283,24 @@ func (f *Form) Enctype() string {
 	return "application/x-www-form-urlencoded"
 }
 
-// ErrorList returns every error, on fields and on the whole form, in the order found.
-func (f *Form) ErrorList() []*Error { return f.errors }
+// ErrorList returns every error: those on the whole form first, then those on fields in
+// the form's order.
+func (f *Form) ErrorList() []*Error {
+	pos := func(e *Error) int {
+		if e.Field == "" {
+			return -1
+		}
+		for i, fld := range f.plan.Fields {
+			if fld.Name == e.Field {
+				return i
+			}
+		}
+		return len(f.plan.Fields)
+	}
+	out := slices.Clone(f.errors)
+	slices.SortStableFunc(out, func(a, b *Error) int { return pos(a) - pos(b) })
+	return out
+}
 
 // FieldErrors returns the messages of the errors on the field with the given input name.
 func (f *Form) FieldErrors(name string) []string {

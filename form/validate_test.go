@@ -154,7 +154,7 @@ func TestAddErrorAndAbsorb(t *testing.T) {
 	f.AddError("email", "Taken by a bot.")
 	f.AddError("Name", "By Go name.")
 	f.AddError("nope", "Goes to the whole form.")
-	if got := strings.Join(messages(f), "|"); got != "email: Taken by a bot.|name: By Go name.|: Goes to the whole form." {
+	if got := strings.Join(messages(f), "|"); got != ": Goes to the whole form.|name: By Go name.|email: Taken by a bot." {
 		t.Fatalf("AddError: %s", got)
 	}
 	tests := []struct {
