@@ -145,7 +145,7 @@ func TestSyncPermissionsCommand(t *testing.T) {
 		var out bytes.Buffer
 		app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, DatabaseURL: "sqlite:" + db, Stdout: &out, Stderr: io.Discard})
 		Register(app, Config{})
-			err := app.RunArgs(t.Context(), append([]string{"syncpermissions"}, args...))
+		err := app.RunArgs(t.Context(), append([]string{"syncpermissions"}, args...))
 		return out.String(), err
 	}
 	for range 2 {
