@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/http"
 	"path"
 	"slices"
 	"strings"
@@ -35,6 +36,10 @@ type Config struct {
 	// Dev makes a key that no catalogue has render as "[missing: fr.key]" instead of the
 	// key itself, so that it stands out on the page. Default: off.
 	Dev bool
+	// Skip tells the middleware to leave a request alone (no locale, no headers), for
+	// responses that do not depend on the language, such as static assets: Vary: Cookie
+	// would spoil their caching. Default: none is skipped.
+	Skip func(r *http.Request) bool
 	// OnMissing is called for every lookup of a key that the locale's own catalogue lacks
 	// (the text then comes from a fallback, or is the key). Use it to log in development.
 	// Missing keys are also recorded, see [Bundle.Missing]. Default: none.

@@ -459,6 +459,16 @@ func TestMiddlewareOptions(t *testing.T) {
 	if w := request(t, r, "/posts"); w.Header().Get("Vary") != "Accept-Language" {
 		t.Errorf("Vary %q", w.Header().Get("Vary"))
 	}
+	// Skipped requests get no locale and no headers.
+	skip := newApp(t, testBundle(t, Config{URLPrefix: true, Skip: func(r *http.Request) bool {
+		return strings.HasPrefix(r.URL.Path, "/files/")
+	}}))
+	if w := request(t, skip, "/files/x", "Accept-Language", "fr"); w.Body.String() != " x" || w.Header().Get("Vary") != "" || w.Header().Get("Content-Language") != "" {
+		t.Errorf("skipped: %q %v", w.Body, w.Header())
+	}
+	if w := request(t, skip, "/fr/files/x"); w.Body.String() != "fr x" {
+		t.Errorf("prefixed, not skipped: %q", w.Body)
+	}
 	// Plain net/http handlers behind the middleware see the locale too.
 	b := testBundle(t, Config{})
 	h := b.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -13,8 +13,13 @@ import (
 	"golang.org/x/text/number"
 )
 
-// String returns the locale's BCP 47 tag, "fr" or "pt-BR".
-func (l *Locale) String() string { return l.name }
+// String returns the locale's BCP 47 tag, "fr" or "pt-BR" ("" for a nil Locale).
+func (l *Locale) String() string {
+	if l == nil {
+		return ""
+	}
+	return l.name
+}
 
 // Tag returns the locale's language tag.
 func (l *Locale) Tag() language.Tag { return l.tag }

@@ -38,6 +38,10 @@ type contextKey struct{}
 func (b *Bundle) Middleware() web.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if b.cfg.Skip != nil && b.cfg.Skip(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
 			st, r := b.resolve(w, r)
 			w.Header().Set("Content-Language", st.loc.name)
 			if c := web.CtxFrom(r); c != nil {
