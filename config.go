@@ -50,6 +50,25 @@ type Config struct {
 	// DatabaseURL selects the database (DATABASE_URL): sqlite:path, postgres://... or
 	// mysql://... Default: an SQLite file in DataDir.
 	DatabaseURL string
+	// DBMaxOpenConns caps the database pool's open connections (SINEW_DB_MAX_OPEN_CONNS).
+	// Default: max(4, 2×GOMAXPROCS); -1 for no limit. With SQLite it sizes the read pool
+	// (writes always go through one connection).
+	DBMaxOpenConns int
+	// DBMaxIdleConns is how many idle connections the pool keeps (SINEW_DB_MAX_IDLE_CONNS).
+	// Default: DBMaxOpenConns; -1 keeps none.
+	DBMaxIdleConns int
+	// DBConnMaxLifetime recycles connections older than this (SINEW_DB_CONN_MAX_LIFETIME).
+	// Default: 30m.
+	DBConnMaxLifetime time.Duration
+	// DBConnMaxIdleTime closes connections idle for longer (SINEW_DB_CONN_MAX_IDLE_TIME).
+	// Default: 5m.
+	DBConnMaxIdleTime time.Duration
+	// DBSlowQuery is the duration above which a statement is logged as a warning
+	// (SINEW_DB_SLOW_QUERY). Default: 200ms.
+	DBSlowQuery time.Duration
+	// DBLogQueries logs every statement at debug level (SINEW_DB_LOG_QUERIES=1).
+	// Default: off.
+	DBLogQueries bool
 
 	// ReadHeaderTimeout bounds reading request headers (SINEW_READ_HEADER_TIMEOUT).
 	// Default: 10s.
@@ -196,6 +215,9 @@ func ConfigFromEnv(lookup func(string) (string, bool), dotenvPath string) (Confi
 		{"SINEW_IDLE_TIMEOUT", &cfg.IdleTimeout},
 		{"SINEW_REQUEST_TIMEOUT", &cfg.RequestTimeout},
 		{"SINEW_DRAIN_TIMEOUT", &cfg.DrainTimeout},
+		{"SINEW_DB_CONN_MAX_LIFETIME", &cfg.DBConnMaxLifetime},
+		{"SINEW_DB_CONN_MAX_IDLE_TIME", &cfg.DBConnMaxIdleTime},
+		{"SINEW_DB_SLOW_QUERY", &cfg.DBSlowQuery},
 	}
 	for _, d := range durations {
 		if v := get(d.name); v != "" {
@@ -206,6 +228,26 @@ func ConfigFromEnv(lookup func(string) (string, bool), dotenvPath string) (Confi
 			}
 			*d.dst = x
 		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"SINEW_DB_MAX_OPEN_CONNS", &cfg.DBMaxOpenConns}, {"SINEW_DB_MAX_IDLE_CONNS", &cfg.DBMaxIdleConns}} {
+		if v := get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < -1 || n > 100_000 {
+				bad(p.name, v, "want a number of connections, or -1")
+				continue
+			}
+			*p.dst = n
+		}
+	}
+	if v := get("SINEW_DB_LOG_QUERIES"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("SINEW_DB_LOG_QUERIES", v, "want 1 or 0")
+		}
+		cfg.DBLogQueries = on
 	}
 	if v := get("SINEW_MAX_HEADER_BYTES"); v != "" {
 		n, err := strconv.Atoi(v)

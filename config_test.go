@@ -20,17 +20,26 @@ func TestConfigFromEnv(t *testing.T) {
 	secretFile := filepath.Join(t.TempDir(), "secret")
 	os.WriteFile(secretFile, []byte(strings.Repeat("s", 40)+"\n"), 0o600)
 	cfg, err := ConfigFromEnv(lookupFrom(map[string]string{
-		"SINEW_ENV":             "prod",
-		"PORT":                  "9090",
-		"SINEW_SECRET_KEY_FILE": secretFile,
-		"DATABASE_URL":          "postgres://u@h/db",
-		"SINEW_DRAIN_TIMEOUT":   "3s",
-		"SINEW_MAX_BODY_BYTES":  "2048",
-		"SINEW_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1",
-		"SINEW_LOG_LEVEL":       "debug",
+		"SINEW_ENV":                  "prod",
+		"PORT":                       "9090",
+		"SINEW_SECRET_KEY_FILE":      secretFile,
+		"DATABASE_URL":               "postgres://u@h/db",
+		"SINEW_DRAIN_TIMEOUT":        "3s",
+		"SINEW_MAX_BODY_BYTES":       "2048",
+		"SINEW_TRUSTED_PROXIES":      "10.0.0.0/8, 127.0.0.1",
+		"SINEW_LOG_LEVEL":            "debug",
+		"SINEW_DB_MAX_OPEN_CONNS":    "25",
+		"SINEW_DB_MAX_IDLE_CONNS":    "-1",
+		"SINEW_DB_CONN_MAX_LIFETIME": "1h",
+		"SINEW_DB_SLOW_QUERY":        "50ms",
+		"SINEW_DB_LOG_QUERIES":       "1",
 	}), "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg.DBMaxOpenConns != 25 || cfg.DBMaxIdleConns != -1 || cfg.DBConnMaxLifetime != time.Hour ||
+		cfg.DBSlowQuery != 50*time.Millisecond || !cfg.DBLogQueries {
+		t.Fatalf("database pool settings: %+v", cfg)
 	}
 	if cfg.Env != "prod" || cfg.Addr != ":9090" || cfg.SecretKey != strings.Repeat("s", 40) ||
 		cfg.DatabaseURL != "postgres://u@h/db" || cfg.DrainTimeout != 3*time.Second || cfg.MaxBodyBytes != 2048 ||
@@ -54,6 +63,11 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		{"tiny header size", map[string]string{"SINEW_MAX_HEADER_BYTES": "10"}, "SINEW_MAX_HEADER_BYTES"},
 		{"bad proxy", map[string]string{"SINEW_TRUSTED_PROXIES": "10.0.0.0/99"}, "SINEW_TRUSTED_PROXIES"},
 		{"bad level", map[string]string{"SINEW_LOG_LEVEL": "loud"}, "SINEW_LOG_LEVEL"},
+		{"bad pool size", map[string]string{"SINEW_DB_MAX_OPEN_CONNS": "many"}, "SINEW_DB_MAX_OPEN_CONNS"},
+		{"negative pool size", map[string]string{"SINEW_DB_MAX_IDLE_CONNS": "-5"}, "SINEW_DB_MAX_IDLE_CONNS"},
+		{"huge pool size", map[string]string{"SINEW_DB_MAX_OPEN_CONNS": "99999999999999999999"}, "SINEW_DB_MAX_OPEN_CONNS"},
+		{"bad log queries", map[string]string{"SINEW_DB_LOG_QUERIES": "maybe"}, "SINEW_DB_LOG_QUERIES"},
+		{"bad slow query", map[string]string{"SINEW_DB_SLOW_QUERY": "fast"}, "SINEW_DB_SLOW_QUERY"},
 		{"hostile long value", map[string]string{"PORT": strings.Repeat("9", 10000)}, "..."},
 	}
 	for _, tt := range tests {

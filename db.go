@@ -184,10 +184,16 @@ func (a *App) openDB(ctx context.Context) error {
 	openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	db, err := OpenDatabase(openCtx, a.databaseURL(), orm.Config{
-		Registry:       a.registry,
-		Logger:         a.logger,
-		DetectNPlusOne: a.cfg.Env == EnvDev,
-		Hook:           a.queryHook(),
+		Registry:        a.registry,
+		Logger:          a.logger,
+		DetectNPlusOne:  a.cfg.Env == EnvDev,
+		Hook:            a.queryHook(),
+		MaxOpenConns:    a.cfg.DBMaxOpenConns,
+		MaxIdleConns:    a.cfg.DBMaxIdleConns,
+		ConnMaxLifetime: a.cfg.DBConnMaxLifetime,
+		ConnMaxIdleTime: a.cfg.DBConnMaxIdleTime,
+		SlowQuery:       a.cfg.DBSlowQuery,
+		LogQueries:      a.cfg.DBLogQueries,
 	})
 	if err != nil {
 		return fmt.Errorf("sinew: opening the database: %w", err)
