@@ -30,6 +30,20 @@ type appObserve struct {
 
 	mu        sync.Mutex
 	authorize []func(r *http.Request) bool
+	servers   []*http.Server // ops listeners started by ServeOps
+}
+
+// stopServers shuts the ops listeners down (a stop hook).
+func (ob *appObserve) stopServers(ctx context.Context) error {
+	ob.mu.Lock()
+	srvs := ob.servers
+	ob.servers = nil
+	ob.mu.Unlock()
+	var errs []error
+	for _, s := range srvs {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 // minOpsToken is the shortest ops token accepted.
@@ -106,6 +120,7 @@ func (a *App) installObserve() web.Middleware {
 	ob.ops = o.OpsHandler(observe.OpsConfig{Guard: guard, Level: ob.level, Logger: a.logger, Report: a.opsReport})
 	o.WatchPools("app", a.dbPools)
 	a.OnStop(o.Shutdown) // registered first, so it runs last: spans of the shutdown are flushed
+	a.OnStop(ob.stopServers)
 	if a.cfg.OpsAddr == "" && (a.cfg.OpsToken != "" || a.cfg.Env == EnvDev) {
 		a.HandleHTTP("/metrics", ob.ops).Name("metrics")
 		a.HandleHTTP("/ops", ob.ops).Name("ops")
@@ -189,7 +204,8 @@ func (a *App) serveOps() error {
 }
 
 // ServeOps serves the ops endpoints (and /healthz, /readyz) on ln, in the background, until
-// the app stops. Serve calls it with a listener on SINEW_OPS_ADDR when that is set.
+// the app stops. Serve calls it with a listener on SINEW_OPS_ADDR when that is set. It is
+// safe to call while the app serves.
 func (a *App) ServeOps(ln net.Listener) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", a)
@@ -202,8 +218,10 @@ func (a *App) ServeOps(ln net.Listener) error {
 			a.logger.Error("sinew: ops listener stopped", "error", err)
 		}
 	}()
+	a.obs.mu.Lock()
+	a.obs.servers = append(a.obs.servers, srv)
+	a.obs.mu.Unlock()
 	a.logger.Info("sinew: ops endpoints", "url", displayURL(ln.Addr())+"/ops")
-	a.OnStop(func(ctx context.Context) error { return srv.Shutdown(ctx) })
 	return nil
 }
 
