@@ -35,11 +35,8 @@ func Open(rawURL string, logger *slog.Logger) (Mailer, error) {
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("mail: %s: %w", URLEnv, err)
+		// url.Parse's messages quote parts of the URL, which may hold the password.
+		return nil, fmt.Errorf("mail: %s is not a valid URL (write @, : and / in the user name or password as %%40, %%3A and %%2F)", URLEnv)
 	}
 	q := u.Query()
 	from := q.Get("from")

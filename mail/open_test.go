@@ -37,6 +37,7 @@ func TestOpen(t *testing.T) {
 		{"smtp://mail.example.com?from=a%40b.c%0D%0ABcc:%20x%40y.z", "error: header injection"},
 		{"smtp://mail.example.com?helo=bad%0D%0AMAIL", "error: helo="},
 		{"smtp://user:hunter2@%zz", "error: " + sinewmail.URLEnv},
+		{"smtp://user:hunter2/x@mail.example.com", "error: not a valid URL"},
 		{strings.Repeat("z", 100000) + "://x", "error: unknown scheme"},
 	}
 	for _, tt := range tests {
@@ -82,4 +83,25 @@ func TestOpenSMTPSettings(t *testing.T) {
 	if cfg.Username != "ada@example.com" || cfg.Password != "p@ss:w" || cfg.Timeout != 7*time.Second || cfg.From != "App <app@example.com>" {
 		t.Fatalf("config %+v", cfg)
 	}
+}
+
+// FuzzOpen parses arbitrary SINEW_MAIL_URL values: Open never panics, and its errors never
+// show the URL's password.
+func FuzzOpen(f *testing.F) {
+	for _, s := range []string{"log:", "smtp://u:secretpw@h:587?from=a%40b.c", "smtps://u:secretpw@h", "smtp://u:secretpw@h:99999",
+		"smtp://u:secretpw@h?tls=x&timeout=y", "smtp://u:secretpw@%zz", "smtp://u:secretpw@h?from=%0D%0A"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		m, err := sinewmail.Open(raw, quietLogger())
+		if err != nil {
+			if strings.Contains(raw, "secretpw") && strings.Contains(err.Error(), "secretpw") {
+				t.Fatalf("error shows the password: %v", err)
+			}
+			return
+		}
+		if m == nil {
+			t.Fatal("nil mailer without an error")
+		}
+	})
 }

@@ -38,7 +38,8 @@ func OpenStore(ctx context.Context, storeURL string, db *orm.DB) (Store, error) 
 	}
 	u, err := url.Parse(storeURL)
 	if err != nil {
-		return nil, fmt.Errorf("ratelimit: %s: %w", StoreEnv, redact(err))
+		// url.Parse's messages quote parts of the URL, which may hold the password.
+		return nil, fmt.Errorf("ratelimit: %s is not a valid URL (write @, : and / in the password as %%40, %%3A and %%2F)", StoreEnv)
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "redis", "rediss":

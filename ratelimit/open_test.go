@@ -32,6 +32,7 @@ func TestOpenStore(t *testing.T) {
 		{"bad redis url", "redis://:secret@127.0.0.1:notaport/0", db, "error: " + ratelimit.StoreEnv},
 		{"redis down", "redis://:hunter2@127.0.0.1:1/0", db, "error: connecting to Redis"},
 		{"huge", strings.Repeat("x", 100000) + "://", db, "error: "},
+		{"slash in the password", "redis://:hunter2/x@127.0.0.1:6379/0", db, "error: not a valid URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
