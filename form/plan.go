@@ -74,6 +74,7 @@ type Field struct {
 	kind   valueKind
 	elem   reflect.Type // the type converted: the field's type without pointer or slice
 	unique *uniqueCheck
+	static *staticParts // rendered once, on first use
 }
 
 // valueKind is how a field's text is converted.
@@ -238,7 +239,7 @@ func (fs *Forms) collect(p *Plan, t reflect.Type, prefix []int, rules map[string
 // compileField compiles one struct field; it returns nil for a field that is not a form
 // field (a relation, a nested struct without a form tag).
 func (fs *Forms) compileField(p *Plan, sf reflect.StructField, index []int, name, opts string, vf *validate.Field) (*Field, error) {
-	f := &Field{GoName: sf.Name, Type: sf.Type, index: index}
+	f := &Field{GoName: sf.Name, Type: sf.Type, index: index, static: &staticParts{}}
 	var of *orm.Field
 	if p.Model != nil {
 		of = p.Model.Field(sf.Name)

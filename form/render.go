@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template/parse"
 	"time"
 )
@@ -107,6 +108,12 @@ type widget struct {
 	Invalid        bool
 	Describedby    string
 	Errors         []string
+
+	// Pre-rendered once per field (see Field.static): the label, the help text, and the
+	// attributes of the input that come from the rules and tags.
+	LabelHTML template.HTML
+	HelpHTML  template.HTML
+	Attrs     template.HTMLAttr
 }
 
 type choice struct {
@@ -143,6 +150,54 @@ func (f *Form) BoundFields() []*BoundField {
 
 func (f *Form) boundField(fld *Field) *BoundField {
 	return &BoundField{form: f, field: fld, w: f.widget(fld)}
+}
+
+// staticParts holds what a field renders the same way in every form: its label, help text
+// and constraint attributes, rendered through the templates once per field.
+type staticParts struct {
+	once  sync.Once
+	label template.HTML
+	help  template.HTML
+	attrs template.HTMLAttr
+	err   error
+}
+
+// static renders (once) the parts of fld that do not depend on the submission. The
+// attributes are rendered by html/template in text context, where every value is
+// HTML-escaped, which is also the escaping of a quoted attribute value.
+func (fs *Forms) static(fld *Field, w *widget) *staticParts {
+	st := fld.static
+	st.once.Do(func() {
+		if st.label, st.err = fs.exec("label", w); st.err != nil {
+			return
+		}
+		if st.help, st.err = fs.exec("help", w); st.err != nil {
+			return
+		}
+		a := *w
+		a.Autocomplete, a.Accept, a.Multiple = "", "", false
+		switch fld.Widget {
+		case Text, Email, URL, Password:
+			a.Autocomplete = w.Autocomplete
+			a.Min, a.Max, a.Step = "", "", ""
+		case TextArea:
+			a.Min, a.Max, a.Step, a.Pattern = "", "", "", ""
+		case Number:
+			a.MinLength, a.MaxLength, a.Pattern = "", "", ""
+		case FileInput:
+			a = widget{Required: w.Required, Accept: w.Accept, Multiple: w.Multiple}
+		case MultiSelect:
+			a = widget{Required: w.Required, Multiple: true}
+		case Hidden:
+			a = widget{}
+		default: // checkbox, select, radio, date, datetime
+			a = widget{Required: w.Required}
+		}
+		var attrs template.HTML
+		attrs, st.err = fs.exec("attrs", &a)
+		st.attrs = template.HTMLAttr(attrs)
+	})
+	return st
 }
 
 // Field renders the field with the given input name (or Go name) as a whole: its label,
@@ -218,7 +273,7 @@ func (b *BoundField) Invalid() bool { return b.w.Invalid }
 func (b *BoundField) ErrorMessages() []string { return b.w.Errors }
 
 // Label renders the <label> element.
-func (b *BoundField) Label() (template.HTML, error) { return b.form.forms.exec("label", b.w) }
+func (b *BoundField) Label() (template.HTML, error) { return b.w.LabelHTML, nil }
 
 // Input renders the input element (or select, textarea, radio buttons).
 func (b *BoundField) Input() (template.HTML, error) {
@@ -226,7 +281,7 @@ func (b *BoundField) Input() (template.HTML, error) {
 }
 
 // Help renders the help text, with the id the input's aria-describedby points to.
-func (b *BoundField) Help() (template.HTML, error) { return b.form.forms.exec("help", b.w) }
+func (b *BoundField) Help() (template.HTML, error) { return b.w.HelpHTML, nil }
 
 // Errors renders the field's errors, with the id the input's aria-describedby points to.
 func (b *BoundField) Errors() (template.HTML, error) { return b.form.forms.exec("errors", b.w) }
@@ -303,6 +358,9 @@ func (f *Form) widget(fld *Field) *widget {
 		describe = append(describe, w.ID+"-error")
 	}
 	w.Describedby = strings.Join(describe, " ")
+
+	st := f.forms.static(fld, w)
+	w.LabelHTML, w.HelpHTML, w.Attrs = st.label, st.help, st.attrs
 
 	values := f.values(fld)
 	switch fld.Widget {
