@@ -108,7 +108,7 @@ func TestFormsDemo(t *testing.T) {
 		t.Fatalf("GET /forms: %d", resp.StatusCode)
 	}
 	for _, want := range []string{`type="text"`, `type="email"`, `type="password"`, `type="url"`, "<textarea", `type="number"`,
-		`type="checkbox"`, `<select id="id_country"`, `type="radio"`, `multiple size=`, `type="date"`, `type="datetime-local"`,
+		`type="checkbox"`, `<select id="id_country"`, `type="radio"`, `name="topics" size="4" multiple`, `type="date"`, `type="datetime-local"`,
 		`type="file"`, `type="hidden" id="id_source"`, `enctype="multipart/form-data"`, `aria-describedby="id_name-help"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the form lacks %s", want)
