@@ -60,6 +60,10 @@ func CreateTable(ctx context.Context, db *orm.DB) error {
 // PostgreSQL; INSERT ... ON DUPLICATE KEY UPDATE and a read of the locked row in one
 // transaction on MySQL). The table must exist: see Migrations and CreateTable. Expired rows
 // are never counted, only kept until DeleteExpired removes them.
+//
+// Hit and Reset run outside any transaction ctx carries, so a count survives the rollback
+// of the request's work. On SQLite, whose writes go through one connection, do not call
+// them while holding a write transaction on the same database: they would wait for it.
 type DBStore struct {
 	db  *orm.DB
 	hit string // the upsert statement for db's dialect
@@ -107,7 +111,9 @@ func (s *DBStore) Hit(ctx context.Context, key string, window time.Duration) (in
 	var row dbRow
 	var err error
 	if s.db.Dialect().Name() == "mysql" {
-		err = s.db.Tx(ctx, func(ctx context.Context) error {
+		// A transaction of its own, never a savepoint in the caller's: a refused login whose
+		// transaction rolls back must still count.
+		err = s.db.Tx(orm.WithDB(ctx, s.db), func(ctx context.Context) error {
 			if _, err := orm.Exec(ctx, s.hit, id, reset, now, now); err != nil {
 				return err
 			}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -90,4 +92,43 @@ func TestStores(t *testing.T) {
 func ratelimittestRequire(t *testing.T) string {
 	t.Helper()
 	return ratelimittest.RequireService(t, redisEnv, "the Redis store tests")
+}
+
+// TestDBStoreOutsideCallerTx checks that counts survive the rollback of a transaction the
+// caller had open (a failed login rolled back must still count).
+func TestDBStoreOutsideCallerTx(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, env string
+		open      ormtest.Opener
+	}{
+		{"postgres", ormtest.PostgresEnv, ormtest.OpenPostgres},
+		{"mysql", ormtest.MySQLEnv, ormtest.OpenMySQL},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ratelimittest.RequireService(t, tt.env, "the rate-limit transaction test on "+tt.name)
+			db := tt.open(t, orm.Config{Logger: quiet()})
+			ctx := context.Background()
+			if err := ratelimit.CreateTable(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			s := ratelimit.NewDBStore(db)
+			rollback := errors.New("rollback")
+			err := db.Tx(ctx, func(ctx context.Context) error {
+				for range 3 {
+					if _, _, err := s.Hit(ctx, "k", time.Hour); err != nil {
+						return err
+					}
+				}
+				return rollback
+			})
+			if !errors.Is(err, rollback) {
+				t.Fatal(err)
+			}
+			if n, _, err := s.Hit(ctx, "k", time.Hour); err != nil || n != 4 {
+				t.Fatalf("Hit after the rollback = %d, %v; want 4", n, err)
+			}
+		})
+	}
 }
