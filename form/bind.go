@@ -48,7 +48,7 @@ func (f *Form) bind(ctx context.Context, r *http.Request) error {
 		})
 	}
 	for _, fld := range f.plan.Fields {
-		f.assign(fld, sub)
+		f.assign(f.eff(fld), sub)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -416,7 +416,7 @@ func (f *Form) assign(fld *Field, sub *submission) {
 			if text == "" {
 				continue
 			}
-			if len(fld.Choices) > 0 && !fld.isChoice(text) {
+			if fld.hasChoices() && !fld.isChoice(text) {
 				fail(CodeChoice, "")
 				return
 			}
@@ -440,7 +440,7 @@ func (f *Form) assign(fld *Field, sub *submission) {
 			fv.Set(reflect.Zero(fld.Type))
 			return
 		}
-		if len(fld.Choices) > 0 && !fld.isChoice(text) {
+		if fld.hasChoices() && !fld.isChoice(text) {
 			fail(CodeChoice, "")
 			return
 		}
@@ -473,6 +473,12 @@ func (f *Field) clean(s string) string {
 		return s
 	}
 	return strings.TrimSpace(s)
+}
+
+// hasChoices reports whether the field accepts only its choices: it has some, or it is a
+// select, radio group or multi-select (whose choices, if never given, accept nothing).
+func (f *Field) hasChoices() bool {
+	return len(f.Choices) > 0 || f.Widget == Select || f.Widget == Radio || f.Widget == MultiSelect
 }
 
 func (f *Field) isChoice(s string) bool {

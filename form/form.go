@@ -182,11 +182,75 @@ func (fs *Forms) Bind(ctx context.Context, r *http.Request, v any, fields ...str
 	if err != nil {
 		return nil, err
 	}
-	if err := f.bind(ctx, r); err != nil {
-		f.Close()
+	if err := f.Bind(ctx, r); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// Bind reads the submission in r into the form's value and validates it, as Forms.Bind
+// does. Use it after SetChoices, on a form made with For or ModelForm.New:
+//
+//	f, _ := forms.For(&in)
+//	f.SetChoices("author_id", authorChoices) // from the database
+//	if err := f.Bind(c, c.Request); err != nil { ... }
+//
+// A form is bound once.
+func (f *Form) Bind(ctx context.Context, r *http.Request) error {
+	if f.bound {
+		return fmt.Errorf("form: %s bound twice", f.plan.Type)
+	}
+	if err := f.bind(ctx, r); err != nil {
+		f.Close()
+		return err
+	}
+	return nil
+}
+
+// SetChoices gives the field with the given input name (or Go name) the choices of this
+// form only, replacing those of its tags: choices read from the database, such as the rows
+// a foreign key may point to. A field that had no choice widget becomes a select (a
+// multi-select for a slice). Binding accepts only these values. Call it before Bind and
+// before rendering.
+func (f *Form) SetChoices(name string, choices []Choice) error {
+	fld := f.plan.Field(name)
+	if fld == nil {
+		return fmt.Errorf("form: %s has no field %q", f.plan.Type, name)
+	}
+	if fld.kind == kFile || fld.kind == kBool {
+		return fmt.Errorf("form: field %q cannot have choices", fld.Name)
+	}
+	if f.bound {
+		return fmt.Errorf("form: SetChoices on %q after Bind", fld.Name)
+	}
+	for _, c := range choices {
+		if err := checkText(fld, c.Value); err != nil {
+			return fmt.Errorf("form: field %q: choice %q: %v", fld.Name, c.Value, err)
+		}
+	}
+	cp := *fld
+	cp.Choices = slices.Clone(choices)
+	cp.static = &staticParts{}
+	switch {
+	case cp.Widget == Select || cp.Widget == Radio || cp.Widget == MultiSelect:
+	case cp.Multiple:
+		cp.Widget = MultiSelect
+	default:
+		cp.Widget = Select
+	}
+	if f.overrides == nil {
+		f.overrides = map[string]*Field{}
+	}
+	f.overrides[cp.Name] = &cp
+	return nil
+}
+
+// eff returns the field as this form shows it: with its choices replaced, if they were.
+func (f *Form) eff(fld *Field) *Field {
+	if o := f.overrides[fld.Name]; o != nil {
+		return o
+	}
+	return fld
 }
 
 // target checks that v is a non-nil pointer to a struct and returns the struct.
@@ -239,8 +303,7 @@ func (m *ModelForm[T]) New(v *T) *Form {
 // loaded from the database (an edit), unique checks ignore that row.
 func (m *ModelForm[T]) Bind(ctx context.Context, r *http.Request, v *T) (*Form, error) {
 	f := m.New(v)
-	if err := f.bind(ctx, r); err != nil {
-		f.Close()
+	if err := f.Bind(ctx, r); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -255,8 +318,9 @@ type Form struct {
 	value reflect.Value // the struct
 	ptr   any           // the pointer given by the caller
 
-	bound  bool
-	raw    map[string][]string // the submitted text by input name
+	bound     bool
+	overrides map[string]*Field   // fields whose choices SetChoices replaced, by input name
+	raw       map[string][]string // the submitted text by input name
 	errors []*Error
 	files  []*File
 }

@@ -522,9 +522,6 @@ func (f *Field) checkWidget() error {
 		if f.kind == kFile || f.kind == kBool {
 			return bad()
 		}
-		if len(f.Choices) == 0 {
-			return fmt.Errorf("widget %q needs choices (tag choices:\"value:Label|...\")", f.Widget)
-		}
 	case Date, DateTime:
 		if f.kind != kTime && f.kind != kString {
 			return bad()

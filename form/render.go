@@ -149,6 +149,7 @@ func (f *Form) BoundFields() []*BoundField {
 }
 
 func (f *Form) boundField(fld *Field) *BoundField {
+	fld = f.eff(fld)
 	return &BoundField{form: f, field: fld, w: f.widget(fld)}
 }
 

@@ -202,9 +202,6 @@ func TestPlanErrors(t *testing.T) {
 			A string `widget:"slider"`
 		}{}, `unknown widget "slider"`},
 		{&struct {
-			A string `widget:"select"`
-		}{}, `needs choices`},
-		{&struct {
 			A []string `widget:"text"`
 		}{}, `widget "text" cannot show a []string`},
 		{&struct {
