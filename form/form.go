@@ -321,8 +321,8 @@ type Form struct {
 	bound     bool
 	overrides map[string]*Field   // fields whose choices SetChoices replaced, by input name
 	raw       map[string][]string // the submitted text by input name
-	errors []*Error
-	files  []*File
+	errors    []*Error
+	files     []*File
 }
 
 // Plan returns the form's compiled plan.
