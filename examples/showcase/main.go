@@ -45,6 +45,7 @@ var features = []feature{
 	{"Static assets", "fingerprinted names, brotli and gzip variants, immutable caching, CSS url() rewriting (the page's stylesheet link)", "/static/site.css"},
 	{"Health", "liveness (/healthz) and readiness (/readyz: database and custom checks) for load balancers", "/readyz"},
 	{"E-mail and rate limits", "app.Mailer(): the log mailer in dev, SMTP with STARTTLS from SINEW_MAIL_URL, header injection refused; sending limited per client in the database, 429 with Retry-After", "/mail"},
+	{"Users and security", "signup, login and password reset under /auth/ (argon2id, brute-force limits, no account enumeration), a members-only page, API tokens, CSRF and security headers on by default", "/members"},
 	{"Forms and uploads", "a struct with every widget: binding with the values kept as typed, validate rules, a check across fields, a uniqueness query, accessible markup, uploads sniffed and stored only when valid", "/forms"},
 	{"Internationalisation", "catalogues with CLDR plurals (English, French, Arabic), locale from URL prefix, ?lang=, cookie or Accept-Language, local numbers and dates, translated validation messages", "/i18n"},
 }
@@ -121,6 +122,7 @@ func setup(app *sinew.App) error {
 	}).Name("post")
 
 	mailDemo(app)
+	authDemo(app)
 	if err := formsDemo(app); err != nil {
 		return err
 	}
