@@ -44,6 +44,7 @@ var features = []feature{
 	{"Templates", "layouts, partials, helpers and safe markdown through the view package", "/posts/1"},
 	{"Static assets", "fingerprinted names, brotli and gzip variants, immutable caching, CSS url() rewriting (the page's stylesheet link)", "/static/site.css"},
 	{"Health", "liveness (/healthz) and readiness (/readyz: database and custom checks) for load balancers", "/readyz"},
+	{"Operations", "Prometheus metrics by route pattern, OpenTelemetry traces over OTLP, run-time log level, pprof and an ops page, all behind a token (open from localhost in dev)", "/observe"},
 	{"E-mail and rate limits", "app.Mailer(): the log mailer in dev, SMTP with STARTTLS from SINEW_MAIL_URL, header injection refused; sending limited per client in the database, 429 with Retry-After", "/mail"},
 	{"Users and security", "signup, login and password reset under /auth/ (argon2id, brute-force limits, no account enumeration), a members-only page, API tokens, CSRF and security headers on by default", "/members"},
 	{"Forms and uploads", "a struct with every widget: binding with the values kept as typed, validate rules, a check across fields, a uniqueness query, accessible markup, uploads sniffed and stored only when valid", "/forms"},
@@ -122,6 +123,7 @@ func setup(app *sinew.App) error {
 	}).Name("post")
 
 	mailDemo(app)
+	observeDemo(app)
 	authDemo(app)
 	if err := formsDemo(app); err != nil {
 		return err
