@@ -248,8 +248,8 @@ type Stats struct {
 }
 
 type stats struct {
-	connections, connectionsTotal, connectionsRefused, slowConsumers, idleTimeouts  atomic.Int64
-	subscriptions, subscribeRefused, published, delivered, received, brokerGaps atomic.Int64
+	connections, connectionsTotal, connectionsRefused, slowConsumers, idleTimeouts atomic.Int64
+	subscriptions, subscribeRefused, published, delivered, received, brokerGaps    atomic.Int64
 }
 
 type rule struct {
