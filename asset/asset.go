@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"maps"
 	"mime"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -61,19 +63,33 @@ type Config struct {
 	// MinCompressSize is the smallest file, in bytes, that gets compressed variants.
 	// Default: 256.
 	MinCompressSize int
+	// Reload re-reads the files when one is added, removed or modified (by name, size and
+	// modification time), checked on every URL and request, and skips compression so that
+	// a rebuild is quick. Use it in development with os.DirFS. Default: off.
+	Reload bool
 }
 
-// Set is a built manifest of assets with their content, ready to serve. It is immutable
-// and safe for concurrent use.
+// Set is a built manifest of assets with their content, ready to serve. It is safe for
+// concurrent use.
 type Set struct {
 	cfg          Config
-	shortControl string             // Cache-Control for logical names
-	byURL        map[string]*served // request name (logical or fingerprinted) → file
-	byName       map[string]*file   // logical name → file
-	manifest     map[string]string  // logical name → fingerprinted name
-	urls         map[string]string  // logical name → full URL, precomputed for URL
-	names        []string           // logical names, sorted
-	stats        Stats
+	fsys         fs.FS
+	shortControl string // Cache-Control for logical names
+	cur          atomic.Pointer[built]
+
+	mu      sync.Mutex // serialises reloads
+	stamp   uint64     // fingerprint of the files cur (or loadErr) came from
+	loadErr error      // why the last reload failed, until the files change
+}
+
+// built is one generation of the manifest.
+type built struct {
+	byURL    map[string]*served // request name (logical or fingerprinted) → file
+	byName   map[string]*file   // logical name → file
+	manifest map[string]string  // logical name → fingerprinted name
+	urls     map[string]string  // logical name → full URL, precomputed for URL
+	names    []string           // logical names, sorted
+	stats    Stats
 }
 
 // served is what a request name resolves to.
@@ -117,8 +133,103 @@ func New(ctx context.Context, fsys fs.FS, cfg Config) (*Set, error) {
 	if err := defaults(&cfg); err != nil {
 		return nil, err
 	}
+	s := &Set{cfg: cfg, fsys: fsys}
+	if cfg.MaxAge < 0 {
+		s.shortControl = "no-cache"
+	} else {
+		s.shortControl = "public, max-age=" + strconv.FormatInt(int64(cfg.MaxAge/time.Second), 10)
+	}
+	if cfg.Reload {
+		stamp, err := s.fingerprint()
+		if err != nil {
+			return nil, err
+		}
+		s.stamp = stamp
+	}
+	b, err := s.build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cur.Store(b)
+	return s, nil
+}
+
+// build reads the files and builds a generation of the manifest.
+func (s *Set) build(ctx context.Context) (*built, error) {
+	cfg := &s.cfg
 	raw := map[string][]byte{}
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+	err := s.walk(func(name string, _ fs.DirEntry) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b, err := fs.ReadFile(s.fsys, name)
+		if err != nil {
+			return fmt.Errorf("asset: reading %s: %w", name, err)
+		}
+		raw[name] = b
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	s2 := &built{
+		byURL:    make(map[string]*served, 2*len(raw)),
+		byName:   make(map[string]*file, len(raw)),
+		manifest: make(map[string]string, len(raw)),
+		urls:     make(map[string]string, len(raw)),
+	}
+	// Fingerprint: plain files first, CSS after the files it references (its content, and
+	// so its hash, depends on their fingerprinted names).
+	b := &builder{raw: raw, cfg: cfg, prefix: cfg.Prefix, done: map[string]*file{}, state: map[string]int{}}
+	s2.names = slices.Sorted(maps.Keys(raw))
+	for _, name := range s2.names {
+		if _, err := b.build(name); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range s2.names {
+		f := b.done[name]
+		s2.byName[name] = f
+		s2.manifest[name] = f.hashed
+		s2.urls[name] = cfg.Prefix + f.hashed
+	}
+	for _, name := range s2.names {
+		f := s2.byName[name]
+		if other, ok := s2.byName[f.hashed]; ok && other != f {
+			return nil, fmt.Errorf("asset: the fingerprinted name of %s is %s, which is also a file; rename one of them", name, f.hashed)
+		}
+		s2.byURL[name] = &served{f: f}
+		s2.byURL[f.hashed] = &served{f: f, immutable: true}
+	}
+
+	if !cfg.DisableCompression && !cfg.Reload {
+		if err := compressAll(ctx, cfg, s2.byName); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range s2.byName {
+		s2.stats.Files++
+		s2.stats.Bytes += int64(len(f.body))
+		if f.gz != nil {
+			s2.stats.GzipFiles++
+			s2.stats.GzipBytes += int64(len(f.gz))
+		}
+		if f.br != nil {
+			s2.stats.BrotliFiles++
+			s2.stats.BrotliBytes += int64(len(f.br))
+		}
+		if f.gz != nil || f.br != nil {
+			s2.stats.CompressedFrom += int64(len(f.body))
+		}
+	}
+	return s2, nil
+}
+
+// walk calls fn for every asset file of the Set's file system, skipping names that start
+// with a dot.
+func (s *Set) walk(fn func(name string, d fs.DirEntry) error) error {
+	return fs.WalkDir(s.fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("asset: reading %s: %w", name, err)
 		}
@@ -131,78 +242,54 @@ func New(ctx context.Context, fsys fs.FS, cfg Config) (*Set, error) {
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, name)
+		return fn(name, d)
+	})
+}
+
+// fingerprint hashes the names, sizes and modification times of the files, to notice
+// changes in Reload mode.
+func (s *Set) fingerprint() (uint64, error) {
+	h := fnv.New64a()
+	var b []byte
+	err := s.walk(func(name string, d fs.DirEntry) error {
+		info, err := d.Info()
 		if err != nil {
 			return fmt.Errorf("asset: reading %s: %w", name, err)
 		}
-		raw[name] = b
+		b = append(b[:0], name...)
+		b = append(b, 0)
+		b = strconv.AppendInt(b, info.Size(), 10)
+		b = append(b, 0)
+		b = strconv.AppendInt(b, info.ModTime().UnixNano(), 10)
+		b = append(b, 0)
+		_, _ = h.Write(b)
 		return nil
 	})
+	return h.Sum64(), err
+}
+
+// current returns the generation to use, rebuilding it first in Reload mode when the
+// files changed. A failed rebuild keeps the previous generation for URL and is returned
+// as the error until the files change again.
+func (s *Set) current() (*built, error) {
+	if !s.cfg.Reload {
+		return s.cur.Load(), nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stamp, err := s.fingerprint()
 	if err != nil {
-		return nil, err
+		return s.cur.Load(), err
 	}
-
-	s := &Set{
-		cfg:      cfg,
-		byURL:    make(map[string]*served, 2*len(raw)),
-		byName:   make(map[string]*file, len(raw)),
-		manifest: make(map[string]string, len(raw)),
-		urls:     make(map[string]string, len(raw)),
-	}
-	if cfg.MaxAge < 0 {
-		s.shortControl = "no-cache"
-	} else {
-		s.shortControl = "public, max-age=" + strconv.FormatInt(int64(cfg.MaxAge/time.Second), 10)
-	}
-
-	// Fingerprint: plain files first, CSS after the files it references (its content, and
-	// so its hash, depends on their fingerprinted names).
-	b := &builder{raw: raw, cfg: &cfg, prefix: cfg.Prefix, done: map[string]*file{}, state: map[string]int{}}
-	s.names = slices.Sorted(maps.Keys(raw))
-	for _, name := range s.names {
-		if _, err := b.build(name); err != nil {
-			return nil, err
+	if stamp != s.stamp {
+		s.stamp = stamp
+		b, err := s.build(context.Background())
+		s.loadErr = err
+		if err == nil {
+			s.cur.Store(b)
 		}
 	}
-	for _, name := range s.names {
-		f := b.done[name]
-		s.byName[name] = f
-		s.manifest[name] = f.hashed
-		s.urls[name] = cfg.Prefix + f.hashed
-	}
-	for _, name := range s.names {
-		f := s.byName[name]
-		if other, ok := s.byName[f.hashed]; ok && other != f {
-			return nil, fmt.Errorf("asset: the fingerprinted name of %s is %s, which is also a file; rename one of them", name, f.hashed)
-		}
-		s.byURL[name] = &served{f: f}
-		s.byURL[f.hashed] = &served{f: f, immutable: true}
-	}
-
-	if !cfg.DisableCompression {
-		if err := compressAll(ctx, &cfg, s.byName); err != nil {
-			return nil, err
-		}
-	}
-	for _, f := range s.byName {
-		s.stats.Files++
-		s.stats.Bytes += int64(len(f.body))
-		if f.gz != nil {
-			s.stats.GzipFiles++
-			s.stats.GzipBytes += int64(len(f.gz))
-		}
-		if f.br != nil {
-			s.stats.BrotliFiles++
-			s.stats.BrotliBytes += int64(len(f.br))
-		}
-		if f.gz != nil || f.br != nil {
-			s.stats.CompressedFrom += int64(len(f.body))
-		}
-	}
-	return s, nil
+	return s.cur.Load(), s.loadErr
 }
 
 func defaults(cfg *Config) error {
@@ -437,7 +524,8 @@ func compress(cfg *Config, f *file) error {
 // given, which answers 404 (see [Set.Lookup] to tell). Use it as view.Config.StaticURL.
 func (s *Set) URL(name string) string {
 	name = strings.TrimPrefix(name, "/")
-	if u, ok := s.urls[name]; ok {
+	b, _ := s.current()
+	if u, ok := b.urls[name]; ok {
 		return u
 	}
 	return s.cfg.Prefix + name
@@ -445,7 +533,8 @@ func (s *Set) URL(name string) string {
 
 // Lookup returns the URL of the asset with logical name, and whether it exists.
 func (s *Set) Lookup(name string) (string, bool) {
-	u, ok := s.urls[strings.TrimPrefix(name, "/")]
+	b, _ := s.current()
+	u, ok := b.urls[strings.TrimPrefix(name, "/")]
 	return u, ok
 }
 
@@ -453,20 +542,30 @@ func (s *Set) Lookup(name string) (string, bool) {
 func (s *Set) Prefix() string { return s.cfg.Prefix }
 
 // Names returns the logical names of the assets, sorted.
-func (s *Set) Names() []string { return slices.Clone(s.names) }
+func (s *Set) Names() []string {
+	b, _ := s.current()
+	return slices.Clone(b.names)
+}
 
 // Manifest returns a copy of the manifest: logical name → fingerprinted name.
-func (s *Set) Manifest() map[string]string { return maps.Clone(s.manifest) }
+func (s *Set) Manifest() map[string]string {
+	b, _ := s.current()
+	return maps.Clone(b.manifest)
+}
 
 // ManifestJSON returns the manifest as indented JSON with sorted keys, the format of
 // Rails' and Vite's manifests, for tools outside Go.
 func (s *Set) ManifestJSON() ([]byte, error) {
-	b, err := json.MarshalIndent(s.manifest, "", "  ")
+	b, _ := s.current()
+	out, err := json.MarshalIndent(b.manifest, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("asset: manifest: %w", err)
 	}
-	return append(b, '\n'), nil
+	return append(out, '\n'), nil
 }
 
 // Stats returns what New built: counts and sizes of the assets and their variants.
-func (s *Set) Stats() Stats { return s.stats }
+func (s *Set) Stats() Stats {
+	b, _ := s.current()
+	return b.stats
+}

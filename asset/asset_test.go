@@ -587,3 +587,57 @@ func bigText(size int, line func(i int) string) []byte {
 	}
 	return buf.Bytes()
 }
+
+func TestReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("site.css", `body { background: url(bg.png); }`)
+	write("bg.png", "png")
+	s, err := New(context.Background(), os.DirFS(dir), Config{Reload: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := web.NewRouter(web.Config{})
+	s.Mount(r)
+	first := s.URL("site.css")
+	if w := do(t, r, "GET", first, "Accept-Encoding", "br"); w.Code != http.StatusOK || w.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("status %d, encoding %q (Reload skips compression)", w.Code, w.Header().Get("Content-Encoding"))
+	}
+
+	write("bg.png", "a new image") // changes the CSS too, through its rewritten reference
+	second := s.URL("site.css")
+	if second == first {
+		t.Fatal("the CSS URL did not change with the image it references")
+	}
+	if w := do(t, r, "GET", first); w.Code != http.StatusNotFound {
+		t.Errorf("old URL: status %d", w.Code)
+	}
+	if w := do(t, r, "GET", second); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), s.Manifest()["bg.png"]) {
+		t.Errorf("new URL: status %d, body %q", w.Code, w.Body)
+	}
+
+	write("a.css", `@import "b.css";`)
+	write("b.css", `@import "a.css";`)
+	if w := do(t, r, "GET", second); w.Code != http.StatusInternalServerError {
+		t.Errorf("broken reload: status %d", w.Code)
+	}
+	if w := do(t, s, "GET", second); w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), "cycle") {
+		t.Errorf("broken reload through ServeHTTP: status %d %q", w.Code, w.Body)
+	}
+	if s.URL("site.css") != second {
+		t.Error("a broken reload changed the URLs")
+	}
+	write("b.css", `p { color: red; }`)
+	if w := do(t, r, "GET", s.URL("a.css")); w.Code != http.StatusOK {
+		t.Errorf("fixed: status %d", w.Code)
+	}
+}

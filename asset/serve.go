@@ -2,6 +2,7 @@ package asset
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -35,8 +36,16 @@ func wildcard(pattern string) string {
 // path: the request path must start with the prefix.
 func (s *Set) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutPrefix(r.URL.Path, s.cfg.Prefix)
-	if !ok || s.serve(w, r, name) != nil {
+	if !ok {
 		http.NotFound(w, r)
+		return
+	}
+	if err := s.serve(w, r, name); err != nil {
+		if errors.Is(err, web.ErrNotFound) {
+			http.NotFound(w, r)
+			return
+		}
+		http.Error(w, err.Error(), http.StatusInternalServerError) // a failed reload, in development
 	}
 }
 
@@ -51,7 +60,11 @@ func (s *Set) Mount(r Router) *web.Route {
 }
 
 func (s *Set) serve(w http.ResponseWriter, r *http.Request, name string) error {
-	e := s.byURL[name]
+	b, err := s.current()
+	if err != nil {
+		return err
+	}
+	e := b.byURL[name]
 	if e == nil {
 		return web.ErrNotFound
 	}
