@@ -286,3 +286,29 @@ func TestMigrateCreatesSessionTable(t *testing.T) {
 		t.Fatalf("no session table after migrate: %v", err)
 	}
 }
+
+// BenchmarkAppSessionOverhead measures what the default session and CSRF middleware cost a
+// GET that does not use the session: "sessions" is an app with a database (sessions
+// installed), "none" the same app with no session store (no database), in the same run.
+func BenchmarkAppSessionOverhead(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		models bool // a database, hence sessions
+	}{{"none", false}, {"sessions", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvProd, SecretKey: strings.Repeat("k", 40), Stderr: io.Discard,
+				DatabaseURL: map[bool]string{true: "sqlite::memory:"}[bc.models]})
+			app.GET("/plain", func(c *web.Ctx) error { return c.Text(200, "plain") })
+			if err := app.Start(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			defer app.Stop(context.Background())
+			req := httptest.NewRequest("GET", "/plain", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				app.ServeHTTP(rec, req)
+			}
+		})
+	}
+}
