@@ -1,16 +1,23 @@
-// Package auth holds Sinew's users, groups and permissions, and the password hashing they
-// rely on. User logs in with an e-mail address (stored lower-cased, unique) and a password
-// hashed with argon2id in PHC string format (PasswordConfig: parameters, rules, a check
-// against the 10,000 most common passwords); Group collects permissions; Permission is a
-// codename such as "change_post". Register adds the models and the createsuperuser command
-// to an App, and Migrations returns the migrations that create their tables, to put ahead
-// of the app's own.
+// Package auth holds Sinew's users, groups, permissions and API tokens, the password
+// hashing they rely on, and the login flows. User logs in with an e-mail address (stored
+// lower-cased, unique) and a password hashed with argon2id in PHC string format
+// (PasswordConfig: parameters, rules, a check against the 10,000 most common passwords);
+// Group collects permissions; Permission is a codename such as "change_post"; Token is a
+// personal access token for `Authorization: Bearer` (random, stored as its SHA-256, with
+// scopes, expiry, last use and revocation). Register adds the models (their tables come as
+// the app's migration set "auth"), the createsuperuser and syncpermissions commands, the
+// authentication middleware and the flows under /auth/: signup, login, logout, password
+// change, password reset by an e-mailed single-use link, and e-mail verification, as HTML
+// pages with overridable templates and as JSON for API clients.
 //
-// SyncPermissions creates the view, add, change and delete permissions of every registered
-// model, plus the custom ones a model declares with a `Permissions() []auth.Perm` method.
-// User.HasPerm answers whether a user may do something: active superusers may do anything,
-// inactive users nothing, and other users what their own and their groups' permissions
-// allow, loaded with one query and cached on the user value for the rest of the request.
-// Sessions live in package session; login flows, CSRF, API tokens and rate limits build on
-// this package.
+// The flows are hardened by default: a login renews the session ID and the CSRF secret
+// (session fixation), unknown and known addresses get the same answer and cost the same
+// hashing (no account enumeration), attempts are limited per account and per client IP
+// through package ratelimit (429 with Retry-After), next= only leads to same-site paths
+// (SafeNext), a password whose hash used older parameters is rehashed at login, and a
+// session ends by itself when its user's password, active flag or privileges change.
+// Handlers get the user with CurrentUser and protect routes with RequireLogin,
+// RequirePerm and RequireScope; User.HasPerm answers from one query cached on the user.
+// Bearer requests are authenticated by token only, never by the session cookie, which
+// is why the App's CSRF protection exempts them. docs/security.md is the guide.
 package auth

@@ -15,5 +15,6 @@
 // JSON-serialisable; a session is at most Config.MaxSize bytes (64 KiB by default). A
 // cookie that is malformed, forged, unknown or expired is treated as no session, never as
 // an error. Two concurrent requests of one client do not merge their changes: the last
-// to save wins.
+// to save wins. The App installs a Manager by default (app.Sessions()), and its CSRF
+// protection keeps the per-session secret here (CSRFSecret, CSRFToken for templates).
 package session
