@@ -58,7 +58,7 @@ type Bundle struct {
 	tags    []language.Tag
 	matcher language.Matcher
 	def     *Locale
-	vary    string // the Vary header the middleware adds when it negotiates
+	vary    []string // the Vary header the middleware adds when it negotiates, len == cap
 
 	acceptMu    sync.Mutex
 	acceptCache map[string]*Locale // Accept-Language header → match; bounded
@@ -71,16 +71,18 @@ type Bundle struct {
 // rules and its number and date formats. Get it from [LocaleOf] in a handler, or from
 // [Bundle.Locale].
 type Locale struct {
-	b        *Bundle
-	tag      language.Tag
-	name     string              // the tag as the catalogue file named it: "fr", "pt-BR"
-	msgs     map[string]*message // own messages and, marked in own, the fallbacks'
-	own      map[string]bool     // keys the locale's own catalogue defines
-	printer  *xmessage.Printer
-	formats  formats
-	rtl      bool
-	prefix   *state // request state when the locale came from the URL prefix
-	noPrefix *state // otherwise
+	b       *Bundle
+	tag     language.Tag
+	name    string              // the tag as the catalogue file named it: "fr", "pt-BR"
+	msgs    map[string]*message // own messages and, marked in own, the fallbacks'
+	own     map[string]bool     // keys the locale's own catalogue defines
+	printer *xmessage.Printer
+	formats formats
+	rtl     bool
+	// contentLanguage is the Content-Language header value, len == cap.
+	contentLanguage []string
+	prefix          *state // request state when the locale came from the URL prefix
+	noPrefix        *state // otherwise
 }
 
 // state is what the middleware stores on a request: precomputed, so storing allocates
@@ -158,6 +160,7 @@ func New(fsys fs.FS, cfg Config) (*Bundle, error) {
 		}
 		l := &Locale{b: b, tag: tag, name: tag.String(), msgs: map[string]*message{}, own: map[string]bool{},
 			printer: xmessage.NewPrinter(tag), rtl: isRTL(tag)}
+		l.contentLanguage = []string{l.name}
 		l.prefix = &state{loc: l, prefix: "/" + l.name}
 		l.noPrefix = &state{loc: l}
 		if err := l.compile(name, entries, files); err != nil {
@@ -198,10 +201,11 @@ func New(fsys fs.FS, cfg Config) (*Bundle, error) {
 		}
 		l.inherit(b.def)
 	}
-	b.vary = "Accept-Language"
+	vary := "Accept-Language"
 	if cfg.Cookie != "-" {
-		b.vary += ", Cookie"
+		vary += ", Cookie"
 	}
+	b.vary = []string{vary}
 	return b, nil
 }
 

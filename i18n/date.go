@@ -13,6 +13,7 @@ type formats struct {
 	monthsShort []string          // Jan … Dec
 	days        []string          // Sunday … Saturday
 	daysShort   []string          // Sun … Sat
+	displayName string            // "@name": the language's name in itself; never inherited
 }
 
 var (
@@ -44,6 +45,13 @@ var builtinLayouts = map[string]string{
 // set reads one "@" entry of a catalogue.
 func (f *formats) set(key string, v any) error {
 	switch key {
+	case "@name":
+		name, ok := v.(string)
+		if !ok || name == "" {
+			return fmt.Errorf("want the language's name, a non-empty string")
+		}
+		f.displayName = name
+		return nil
 	case "@formats":
 		obj, ok := v.(map[string]any)
 		if !ok {
@@ -86,7 +94,7 @@ func (f *formats) set(key string, v any) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown special entry (want @formats, @months, @monthsShort, @days or @daysShort)")
+	return fmt.Errorf("unknown special entry (want @name, @formats, @months, @monthsShort, @days or @daysShort)")
 }
 
 // inherit fills what f lacks from g.

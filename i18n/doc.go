@@ -15,6 +15,7 @@
 // and exact values ("=0"), chosen by the "count" argument, and "@" entries for dates:
 //
 //	{
+//	  "@name": "Français",
 //	  "@formats": {"short": "02/01/2006", "long": "2 January 2006"},
 //	  "@months": ["janvier", "février", …, "décembre"],
 //	  "nav": {"home": "Accueil"},

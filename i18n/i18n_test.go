@@ -221,6 +221,9 @@ func TestLocaleLookup(t *testing.T) {
 	if want := []string{"en", "ar", "fr", "ja", "pt", "pt-BR", "ru"}; !slices.Equal(names, want) {
 		t.Errorf("Locales() = %v, want %v", names, want)
 	}
+	if b.Locale("fr").Name() != "Français" || b.Locale("ja").Name() != "ja" {
+		t.Errorf("Name: %s %s", b.Locale("fr").Name(), b.Locale("ja").Name())
+	}
 	if b.Default().String() != "en" || b.Locale("ar").Dir() != "rtl" || b.Locale("fr").Dir() != "ltr" {
 		t.Error("Default or Dir")
 	}
@@ -646,4 +649,40 @@ func BenchmarkMiddleware(b *testing.B) {
 			bundle.match(parseAcceptLanguage("fr-CH, fr;q=0.9, en;q=0.8"))
 		}
 	})
+}
+
+// TestSharedHeaderValues checks that handlers adding to Vary and Content-Language do not
+// write into the values the middleware shares between responses.
+func TestSharedHeaderValues(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t, Config{})
+	r := web.NewRouter(web.Config{})
+	r.Use(b.Middleware())
+	r.GET("/", func(c *web.Ctx) error {
+		c.Writer.Header().Add("Vary", "Accept-Encoding")
+		c.Writer.Header().Add("Content-Language", "x-extra")
+		return c.Text(http.StatusOK, "ok")
+	})
+	for range 3 {
+		w := request(t, r, "/", "Accept-Language", "fr")
+		if got := w.Header().Values("Vary"); !slices.Equal(got, []string{"Accept-Language, Cookie", "Accept-Encoding"}) {
+			t.Fatalf("Vary %q", got)
+		}
+		if got := w.Header().Values("Content-Language"); !slices.Equal(got, []string{"fr", "x-extra"}) {
+			t.Fatalf("Content-Language %q", got)
+		}
+	}
+	if !slices.Equal(b.vary, []string{"Accept-Language, Cookie"}) || !slices.Equal(b.Locale("fr").contentLanguage, []string{"fr"}) {
+		t.Fatal("shared values changed")
+	}
+	// A Vary set before the middleware is kept.
+	h := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Vary", "Origin")
+			next.ServeHTTP(w, r)
+		})
+	}(b.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})))
+	if got := request(t, h, "/").Header().Values("Vary"); !slices.Equal(got, []string{"Origin", "Accept-Language, Cookie"}) {
+		t.Fatalf("Vary %q", got)
+	}
 }

@@ -21,6 +21,15 @@ func (l *Locale) String() string {
 	return l.name
 }
 
+// Name returns the language's name in itself, for a language switcher: the catalogue's
+// "@name" entry ("Français"), else the tag.
+func (l *Locale) Name() string {
+	if l.formats.displayName != "" {
+		return l.formats.displayName
+	}
+	return l.name
+}
+
 // Tag returns the locale's language tag.
 func (l *Locale) Tag() language.Tag { return l.tag }
 

@@ -43,7 +43,8 @@ func (b *Bundle) Middleware() web.Middleware {
 				return
 			}
 			st, r := b.resolve(w, r)
-			w.Header().Set("Content-Language", st.loc.name)
+			// Shared, full slices: a later Add copies instead of writing into them.
+			w.Header()["Content-Language"] = st.loc.contentLanguage
 			if c := web.CtxFrom(r); c != nil {
 				c.Set(ctxKey, st)
 			} else {
@@ -94,7 +95,11 @@ func (b *Bundle) resolve(w http.ResponseWriter, r *http.Request) (*state, *http.
 			return l.noPrefix, r
 		}
 	}
-	w.Header().Add("Vary", b.vary)
+	if h := w.Header(); h["Vary"] == nil {
+		h["Vary"] = b.vary
+	} else {
+		h["Vary"] = append(h["Vary"], b.vary[0])
+	}
 	if b.cfg.Cookie != "-" {
 		if ck, err := r.Cookie(b.cfg.Cookie); err == nil {
 			if l := b.lookup(ck.Value); l != nil {
