@@ -75,6 +75,7 @@ type Field struct {
 	elem   reflect.Type // the type converted: the field's type without pointer or slice
 	unique *uniqueCheck
 	static *staticParts // rendered once, on first use
+	id     string       // the id attribute: Config.IDPrefix and the name
 }
 
 // valueKind is how a field's text is converted.
@@ -335,6 +336,7 @@ func (fs *Forms) compileField(p *Plan, sf reflect.StructField, index []int, name
 	if !validName(f.Name) {
 		return nil, fmt.Errorf("bad input name %q (letters, digits, _ - . [ ] only)", f.Name)
 	}
+	f.id = fs.cfg.IDPrefix + idSafe(f.Name)
 	f.Label = sf.Tag.Get("label")
 	if f.Label == "" && of != nil {
 		f.Label = of.Label

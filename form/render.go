@@ -47,6 +47,7 @@ func parseTemplates(theme fs.FS) (*template.Template, error) {
 		}
 		tree := row.Copy()
 		renameInput(tree.Root, "input-"+string(w))
+		tree.Root = inline(t, tree.Root, 0)
 		if _, err := t.AddParseTree("row-"+string(w), tree); err != nil {
 			return nil, fmt.Errorf("form: %w", err)
 		}
@@ -56,6 +57,46 @@ func parseTemplates(theme fs.FS) (*template.Template, error) {
 
 // widgets lists every widget.
 var widgets = [...]Widget{Text, Email, Password, URL, TextArea, Number, Checkbox, Select, Radio, Date, DateTime, FileInput, Hidden, MultiSelect}
+
+// inline replaces the {{template "name" .}} calls of list that run with the top-level dot
+// (not inside with or range, where the dot or $ would differ) by a copy of the called
+// template's body, so that executing a field's row walks one tree. It stops at a depth of
+// 10 (a recursive theme is left to html/template).
+func inline(t *template.Template, list *parse.ListNode, depth int) *parse.ListNode {
+	if list == nil || depth > 10 {
+		return list
+	}
+	out := list.CopyList()
+	out.Nodes = out.Nodes[:0]
+	for _, n := range list.Nodes {
+		switch n := n.(type) {
+		case *parse.TemplateNode:
+			if callee := t.Lookup(n.Name); callee != nil && callee.Tree != nil && isDot(n.Pipe) {
+				body := inline(t, callee.Tree.Root.CopyList(), depth+1)
+				out.Nodes = append(out.Nodes, body.Nodes...)
+				continue
+			}
+			out.Nodes = append(out.Nodes, n.Copy())
+		case *parse.IfNode:
+			c := n.Copy().(*parse.IfNode)
+			c.List = inline(t, n.List, depth)
+			c.ElseList = inline(t, n.ElseList, depth)
+			out.Nodes = append(out.Nodes, c)
+		default:
+			out.Nodes = append(out.Nodes, n.Copy())
+		}
+	}
+	return out
+}
+
+// isDot reports whether a template call passes the dot itself: {{template "x" .}}.
+func isDot(p *parse.PipeNode) bool {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	_, ok := p.Cmds[0].Args[0].(*parse.DotNode)
+	return ok
+}
 
 // renameInput points the {{template "input" .}} calls under n to name.
 func renameInput(n parse.Node, name string) {
@@ -304,9 +345,8 @@ func (fs *Forms) exec(name string, data any) (template.HTML, error) {
 
 // widget computes what the templates need for fld.
 func (f *Form) widget(fld *Field) *widget {
-	cfg := &f.forms.cfg
 	w := &widget{
-		ID:          cfg.IDPrefix + idSafe(fld.Name),
+		ID:          fld.id,
 		Name:        fld.Name,
 		Type:        string(fld.Widget),
 		Widget:      fld.Widget,
