@@ -138,6 +138,10 @@ type Config struct {
 	OTLPEndpoint string
 	// ServiceName names the service in exported spans (OTEL_SERVICE_NAME). Default: "sinew".
 	ServiceName string
+	// DrainDelay is how long the app keeps accepting requests after readiness turns false
+	// at shutdown, so that load balancers stop sending before connections are refused
+	// (SINEW_DRAIN_DELAY; 5s suits Kubernetes). It counts against DrainTimeout. Default: 0.
+	DrainDelay time.Duration
 
 	// LogLevel is the minimum level logged (SINEW_LOG_LEVEL: debug, info, warn, error).
 	// Default: info (warn in test).
@@ -285,7 +289,7 @@ func ConfigFromEnv(lookup func(string) (string, bool), dotenvPath string) (Confi
 	cfg.LogFormat = get("SINEW_LOG_FORMAT")
 	errs = append(errs, sessionConfigFromEnv(&cfg, get)...)
 	mailAndLimitsFromEnv(&cfg, get)
-	observeConfigFromEnv(&cfg, get)
+	errs = append(errs, observeConfigFromEnv(&cfg, get)...)
 	cfg.MigrationsDir = get("SINEW_MIGRATIONS_DIR")
 	if v := get("SINEW_AUTO_MIGRATE"); v != "" {
 		b, err := strconv.ParseBool(v)

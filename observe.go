@@ -49,13 +49,21 @@ func (ob *appObserve) stopServers(ctx context.Context) error {
 // minOpsToken is the shortest ops token accepted.
 const minOpsToken = 16
 
-// observeConfigFromEnv reads SINEW_OPS_TOKEN, SINEW_OPS_ADDR, OTEL_EXPORTER_OTLP_ENDPOINT and
-// OTEL_SERVICE_NAME.
-func observeConfigFromEnv(cfg *Config, get func(string) string) {
+// observeConfigFromEnv reads SINEW_OPS_TOKEN, SINEW_OPS_ADDR, OTEL_EXPORTER_OTLP_ENDPOINT,
+// OTEL_SERVICE_NAME and SINEW_DRAIN_DELAY.
+func observeConfigFromEnv(cfg *Config, get func(string) string) []error {
 	cfg.OpsToken = get("SINEW_OPS_TOKEN")
 	cfg.OpsAddr = get("SINEW_OPS_ADDR")
 	cfg.OTLPEndpoint = get("OTEL_EXPORTER_OTLP_ENDPOINT")
 	cfg.ServiceName = get("OTEL_SERVICE_NAME")
+	if v := get("SINEW_DRAIN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return []error{fmt.Errorf("SINEW_DRAIN_DELAY=%q: want a duration such as 5s", short(v))}
+		}
+		cfg.DrainDelay = d
+	}
+	return nil
 }
 
 // checkOpsConfig validates the ops settings of a defaulted configuration.
@@ -71,6 +79,9 @@ func checkOpsConfig(c Config) error {
 		} else if c.Env == EnvProd && c.OpsToken == "" && !privateHost(host) {
 			errs = append(errs, fmt.Errorf("SINEW_OPS_ADDR=%q listens on a public or every interface without SINEW_OPS_TOKEN: set a token, or bind to a loopback or private address", short(c.OpsAddr)))
 		}
+	}
+	if c.DrainDelay < 0 || c.DrainDelay >= c.DrainTimeout {
+		errs = append(errs, fmt.Errorf("SINEW_DRAIN_DELAY=%s: want a duration from 0 to less than the drain timeout (%s)", c.DrainDelay, c.DrainTimeout))
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("sinew: bad configuration: %w", errors.Join(errs...))
@@ -121,6 +132,17 @@ func (a *App) installObserve() web.Middleware {
 	o.WatchPools("app", a.dbPools)
 	a.OnStop(o.Shutdown) // registered first, so it runs last: spans of the shutdown are flushed
 	a.OnStop(ob.stopServers)
+	if d := a.cfg.DrainDelay; d > 0 {
+		a.OnDrain(func(ctx context.Context) {
+			// Readiness is already false: keep serving while load balancers notice.
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		})
+	}
 	if a.cfg.OpsAddr == "" && (a.cfg.OpsToken != "" || a.cfg.Env == EnvDev) {
 		a.HandleHTTP("/metrics", ob.ops).Name("metrics")
 		a.HandleHTTP("/ops", ob.ops).Name("ops")
@@ -260,6 +282,7 @@ func (a *App) settings() []observe.Setting {
 		{Name: "SINEW_IDLE_TIMEOUT", Value: dur(c.IdleTimeout)},
 		{Name: "SINEW_REQUEST_TIMEOUT", Value: dur(c.RequestTimeout)},
 		{Name: "SINEW_DRAIN_TIMEOUT", Value: dur(c.DrainTimeout)},
+		{Name: "SINEW_DRAIN_DELAY", Value: dur(c.DrainDelay)},
 		{Name: "SINEW_MAX_HEADER_BYTES", Value: strconv.Itoa(c.MaxHeaderBytes)},
 		{Name: "SINEW_MAX_BODY_BYTES", Value: strconv.FormatInt(c.MaxBodyBytes, 10)},
 		{Name: "SINEW_TRUSTED_PROXIES", Value: strings.Join(proxies, ",")},

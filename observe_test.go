@@ -240,6 +240,8 @@ func TestOpsConfigErrors(t *testing.T) {
 		{Env: sinew.EnvProd, SecretKey: secretKey, OpsAddr: ":9090"},
 		{Env: sinew.EnvProd, SecretKey: secretKey, OpsAddr: "8.8.8.8:9090"},
 		{OTLPEndpoint: "collector:4318"},
+		{DrainDelay: -time.Second},
+		{DrainDelay: 20 * time.Second},
 	} {
 		if cfg.Env == "" {
 			cfg.Env = sinew.EnvTest
@@ -269,13 +271,18 @@ func TestConfigFromEnvOps(t *testing.T) {
 	env := map[string]string{
 		"SINEW_OPS_TOKEN": opsToken, "SINEW_OPS_ADDR": "127.0.0.1:9090",
 		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_SERVICE_NAME": "blog",
+		"SINEW_DRAIN_DELAY": "2s",
 	}
 	cfg, err := sinew.ConfigFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.OpsToken != opsToken || cfg.OpsAddr != "127.0.0.1:9090" || cfg.OTLPEndpoint != "http://collector:4318" || cfg.ServiceName != "blog" {
+	if cfg.OpsToken != opsToken || cfg.OpsAddr != "127.0.0.1:9090" || cfg.OTLPEndpoint != "http://collector:4318" || cfg.ServiceName != "blog" || cfg.DrainDelay != 2*time.Second {
 		t.Fatalf("config: %+v", cfg)
+	}
+	env["SINEW_DRAIN_DELAY"] = "soon"
+	if _, err := sinew.ConfigFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, ""); err == nil || !strings.Contains(err.Error(), "SINEW_DRAIN_DELAY") {
+		t.Errorf("bad SINEW_DRAIN_DELAY: %v", err)
 	}
 }
 
@@ -495,11 +502,12 @@ func TestAppTracing(t *testing.T) {
 }
 
 // TestGracefulShutdownUnderLoad keeps clients sending requests while the app shuts down:
-// readiness turns false before the server stops accepting, every request a handler
-// accepted completes with 2xx, and Serve returns nil well within the drain timeout.
+// readiness turns false before the server stops accepting (and the app keeps serving for
+// the drain delay), every request a handler accepted completes with 2xx, and Serve returns
+// nil well within the drain timeout.
 func TestGracefulShutdownUnderLoad(t *testing.T) {
 	t.Parallel()
-	app := opsApp(t, sinew.Config{DrainTimeout: 10 * time.Second})
+	app := opsApp(t, sinew.Config{DrainTimeout: 10 * time.Second, DrainDelay: 300 * time.Millisecond})
 	var accepted, completedOK, non2xx atomic.Int64
 	app.GET("/work", func(c *web.Ctx) error {
 		accepted.Add(1)
@@ -559,10 +567,15 @@ func TestGracefulShutdownUnderLoad(t *testing.T) {
 	}
 	began := time.Now()
 	cancel() // what SIGTERM does in App.Run
+	time.Sleep(150 * time.Millisecond)
+	atDelay := accepted.Load()
 	if err := <-done; err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
 	took := time.Since(began)
+	if accepted.Load() <= atDelay {
+		t.Errorf("no request accepted during the drain delay (%d before, %d after)", atDelay, accepted.Load())
+	}
 	close(stop)
 	wg.Wait()
 	if code := <-readyAtDrain; code != http.StatusServiceUnavailable {
