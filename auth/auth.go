@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -53,6 +54,7 @@ type Auth struct {
 	lim      limits
 	setupErr error
 	pending  sync.WaitGroup // e-mails being sent
+	dummy    func() string  // the hash dummyCheck checks against, made once
 }
 
 // keys are the MAC keys derived from the app's secret key at start.
@@ -62,6 +64,10 @@ type keys struct {
 
 func newAuth(app *sinew.App, cfg Config) *Auth {
 	a := &Auth{app: app, cfg: cfg}
+	a.dummy = sync.OnceValue(func() string {
+		h, _ := cfg.Password.Hash("no account has this password: " + randomString())
+		return h
+	})
 	a.flows = cfg.Flows.withDefaults()
 	app.SetValue(ctxKey{}, a)
 	app.Use(a.middleware)
@@ -99,11 +105,19 @@ func (a *Auth) start(ctx context.Context) error {
 		store = a.app.RateLimitStore()
 	}
 	a.lim = newLimits(store, &a.flows)
+	go a.dummy() // hashed now, in the background, rather than at the first unknown login
 	if a.flows.BaseURL == "" && a.app.Config().Env == sinew.EnvProd && a.flows.Prefix != "-" {
 		return errors.New("auth: FlowsConfig.BaseURL is required in production: the links of password reset " +
 			"e-mails must not be built from the request's Host header")
 	}
 	return nil
+}
+
+// randomString returns 16 random bytes in base64url.
+func randomString() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // from returns the Auth of c's app, or nil.

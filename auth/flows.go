@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	texttemplate "text/template"
 	"time"
 	"unicode/utf8"
@@ -259,20 +258,13 @@ func (a *Auth) limited(c *web.Ctx, in input, err error, page string, d *pageData
 	return a.render(c, http.StatusTooManyRequests, page, d)
 }
 
-// dummyHash is checked against when a login names no account, so that unknown and known
-// addresses cost the same time.
-var dummyHashes sync.Map // PasswordConfig -> string; hashing once per parameter set
-
+// dummyCheck checks password against a hash of a password nobody has, made with the
+// configured parameters at start, so that a login naming no account costs the same time
+// as one naming an account.
 func (a *Auth) dummyCheck(password string) {
-	h, ok := dummyHashes.Load(a.cfg.Password)
-	if !ok {
-		s, err := a.cfg.Password.Hash("sinew dummy password for unknown accounts")
-		if err != nil {
-			return
-		}
-		h, _ = dummyHashes.LoadOrStore(a.cfg.Password, s)
+	if h := a.dummy(); h != "" {
+		_, _, _ = a.cfg.Password.Check(h, password)
 	}
-	_, _, _ = a.cfg.Password.Check(h.(string), password)
 }
 
 // userByEmail returns the user with the (normalized) address, or nil.
