@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -639,5 +640,35 @@ func TestReload(t *testing.T) {
 	write("b.css", `p { color: red; }`)
 	if w := do(t, r, "GET", s.URL("a.css")); w.Code != http.StatusOK {
 		t.Errorf("fixed: status %d", w.Code)
+	}
+}
+
+// TestHostilePathsOverTCP sends raw request lines to a listening server, so that nothing
+// between the client and the handler cleans the path first.
+func TestHostilePathsOverTCP(t *testing.T) {
+	t.Parallel()
+	_, r := siteRouter(t)
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	targets := []string{
+		"/static/../asset.go", "/static/%2e%2e/asset.go", "/static/%2e%2e%2fasset.go",
+		"/static/..%5c..%5cgo.mod", "/static/..\\..\\go.mod", "/static/css/site.css%00",
+		"/static/.hidden.txt", "/static/%2fetc%2fpasswd", "/static/css/%2e%2e/%2e%2e/asset.go",
+	}
+	for _, target := range targets {
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target)
+		resp, err := io.ReadAll(conn)
+		conn.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, _, _ := strings.Cut(string(resp), "\r\n")
+		if strings.Contains(status, " 200 ") || strings.Contains(string(resp), "package asset") || strings.Contains(string(resp), "module github.com") {
+			t.Errorf("%q: %s", target, status)
+		}
 	}
 }
