@@ -126,18 +126,31 @@ func renameInput(n parse.Node, name string) {
 
 // widget is what the templates receive for one field.
 type widget struct {
-	ID, Name, Type string
-	Widget         Widget
+	// The fields the default templates read on every render come first: text/template
+	// finds a field by a linear search of the names.
+	IsHidden    bool   // the hidden widget: no label, help or errors of its own
+	Widget      Widget // the widget's name, for the row's class
+	Invalid     bool
+	Group       bool // radio buttons, rendered in a fieldset
+	IsCheckbox  bool // the checkbox widget: the input before its label
+	LabelHTML   template.HTML
+	Type        string
+	ID, Name    string
+	Value       string // the value attribute or text (empty for passwords and files)
+	Attrs       template.HTMLAttr
+	Describedby string
+	HelpHTML    template.HTML
+	Errors      []string
+	Checked     bool
+	EmptyOption bool
+	Choices     []choice
+	Rows        int
+
+	// The rest serve themes and the templates rendered once per field: LabelHTML and
+	// HelpHTML come from "label" and "help", Attrs from "attrs" (see Field.static).
 	Label, Help    string
-	Value          string // the value attribute or text (empty for passwords and files)
-	Checked        bool
 	Required       bool
 	Multiple       bool
-	Group          bool // radio buttons, rendered in a fieldset
-	IsHidden       bool // the hidden widget: no label, help or errors of its own
-	IsCheckbox     bool // the checkbox widget: the input before its label
-	EmptyOption    bool
-	Choices        []choice
 	MinLength      string
 	MaxLength      string
 	Min, Max, Step string
@@ -145,16 +158,6 @@ type widget struct {
 	Placeholder    string
 	Autocomplete   string
 	Accept         string
-	Rows           int
-	Invalid        bool
-	Describedby    string
-	Errors         []string
-
-	// Pre-rendered once per field (see Field.static): the label, the help text, and the
-	// attributes of the input that come from the rules and tags.
-	LabelHTML template.HTML
-	HelpHTML  template.HTML
-	Attrs     template.HTMLAttr
 }
 
 type choice struct {
