@@ -315,7 +315,8 @@ func (b *Bundle) lookup(tag string) *Locale {
 
 // MissingKey is a key looked up in a locale whose own catalogue lacks it.
 type MissingKey struct {
-	Locale, Key string
+	Locale string // the locale looked up, "pt-BR"
+	Key    string // the key its own catalogue lacks
 }
 
 // Missing returns the missing keys looked up since New (at most the first 1000), sorted.

@@ -10,10 +10,12 @@ import (
 
 // Problem is one finding of [Bundle.Check].
 type Problem struct {
-	Locale, Key string
-	Message     string
+	Locale  string // the locale whose catalogue has the problem, "fr"
+	Key     string // the message key, "nav.home"
+	Message string // what is wrong, in English
 }
 
+// String formats the problem as "locale: key: message".
 func (p Problem) String() string { return p.Locale + ": " + p.Key + ": " + p.Message }
 
 // Check compares every catalogue with the default locale's and reports, sorted: keys the
