@@ -277,7 +277,7 @@ func TestBindTooManyValues(t *testing.T) {
 	tiny := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("a=&", 200_000)))
 	tiny.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for name, r := range map[string]*http.Request{
-		"urlencoded": postForm(values),
+		"urlencoded":           postForm(values),
 		"200,000 empty values": tiny,
 		"multipart": postMultipart(t, func() []part {
 			var p []part
