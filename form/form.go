@@ -55,8 +55,11 @@ type Config struct {
 	// Validator's Config.Message. Default: English.
 	Message func(e *Error) string
 	// Theme holds templates (*.html) that replace the default markup; each file may
-	// redefine any of the templates "row", "label", "help", "errors", "nonfield" and
-	// "input-<widget>" (see the package's templates/form.html). Default: none.
+	// redefine any of the templates "row", "label", "help", "attrs", "errors", "nonfield"
+	// and "input-<widget>" (see the package's templates/form.html). "label", "help" and
+	// "attrs" are rendered once per field and cached, so they may use only what describes
+	// the field (ID, Name, Label, Help, Required, the constraints), not the submission.
+	// Default: none.
 	Theme fs.FS
 	// IDPrefix starts every id attribute the form renders, so that two forms on a page
 	// can be told apart. Default: "id_".
