@@ -21,9 +21,6 @@ import (
 	"github.com/sinewdev/sinew/validate"
 )
 
-// CodeText is the error code of a value that is not valid UTF-8 text or holds NUL bytes.
-const CodeText = "text"
-
 // submission is what a request carried: text values and checked files, by input name.
 type submission struct {
 	values  url.Values
@@ -367,9 +364,7 @@ func (f *Form) assign(fld *Field, sub *submission) {
 	for _, s := range raw {
 		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
 			fv.Set(reflect.Zero(fld.Type))
-			f.addError(name, CodeText, "", func(*Error) string {
-				return "Enter valid text (this value holds characters that are not allowed)."
-			})
+			f.addError(name, CodeText, "", nil)
 			return
 		}
 	}

@@ -32,6 +32,7 @@ const (
 	CodeInvalid   = "invalid"    // a value its type cannot parse
 	CodeChoice    = "choice"     // a value that is not one of the field's choices
 	CodeTooLong   = "too_long"   // a value longer than Config.MaxFieldBytes
+	CodeText      = "text"       // a value that is not valid UTF-8 or holds a NUL byte
 	CodeFileSize  = "file_size"  // a file over its size limit
 	CodeFileType  = "file_type"  // a file whose sniffed type is not allowed
 	CodeFileEmpty = "file_empty" // an empty file
@@ -60,6 +61,8 @@ func message(e *Error) string {
 		return "Select a valid choice."
 	case CodeTooLong:
 		return "This value is too long (at most " + e.Param + ")."
+	case CodeText:
+		return "Enter valid text (this value holds characters that are not allowed)."
 	case CodeFileSize:
 		return "The file is too large (at most " + e.Param + ")."
 	case CodeFileType:

@@ -129,7 +129,7 @@ func TestFormMessages(t *testing.T) {
 		CodeFileSize: "The file is too large (at most P).", CodeFileType: "This type of file is not allowed (allowed: P).",
 		CodeFileEmpty: "The submitted file is empty.", CodeEnctype: "The file did not arrive: the form must be sent as multipart/form-data.",
 		CodeUnique: "P already exists.", CodeMalformed: "The form data could not be read (P). Please try again.",
-		CodeTooMany: "The form has too many values (at most P).",
+		CodeTooMany: "The form has too many values (at most P).", CodeText: "Enter valid text (this value holds characters that are not allowed).",
 	}
 	for code, want := range tests {
 		if got := message(&Error{Code: code, Param: "P"}); got != want {
