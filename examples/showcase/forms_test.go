@@ -114,6 +114,11 @@ func TestFormsDemo(t *testing.T) {
 			t.Errorf("the form lacks %s", want)
 		}
 	}
+	if css := regexp.MustCompile(`href="(/static/forms[^"]*\.css)"`).FindStringSubmatch(page); css == nil {
+		t.Error("the form page does not link its stylesheet")
+	} else if resp, _ := get(css[1]); resp.StatusCode != 200 {
+		t.Errorf("GET %s: %d", css[1], resp.StatusCode)
+	}
 	if _, home := get("/"); !strings.Contains(home, `href="/forms"`) {
 		t.Error("the home page does not link the forms demo")
 	}
