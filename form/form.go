@@ -108,7 +108,7 @@ func New(cfg Config) (*Forms, error) {
 		cfg.MaxMemory = 1 << 20
 	}
 	if cfg.AllowedTypes == nil {
-		cfg.AllowedTypes = defaultAllowedTypes
+		cfg.AllowedTypes = slices.Clone(defaultAllowedTypes) // a copy: plans hand it out
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
