@@ -48,6 +48,7 @@ var features = []feature{
 	{"E-mail and rate limits", "app.Mailer(): the log mailer in dev, SMTP with STARTTLS from SINEW_MAIL_URL, header injection refused; sending limited per client in the database, 429 with Retry-After", "/mail"},
 	{"Users and security", "signup, login and password reset under /auth/ (argon2id, brute-force limits, no account enumeration), a members-only page, API tokens, CSRF and security headers on by default", "/members"},
 	{"Forms and uploads", "a struct with every widget: binding with the values kept as typed, validate rules, a check across fields, a uniqueness query, accessible markup, uploads sniffed and stored only when valid", "/forms"},
+	{"Admin site", "generated from the models: lists with search, filters, sorting and bulk actions, forms, history and permission checks (create a login with `go run ./examples/showcase createsuperuser`)", "/admin/"},
 	{"Internationalisation", "catalogues with CLDR plurals (English, French, Arabic), locale from URL prefix, ?lang=, cookie or Accept-Language, local numbers and dates, translated validation messages", "/i18n"},
 }
 
@@ -125,6 +126,7 @@ func setup(app *sinew.App) error {
 	mailDemo(app)
 	observeDemo(app)
 	authDemo(app)
+	adminDemo(app)
 	if err := formsDemo(app); err != nil {
 		return err
 	}
