@@ -686,3 +686,40 @@ func TestSharedHeaderValues(t *testing.T) {
 		t.Fatalf("Vary %q", got)
 	}
 }
+
+// TestPrefixRedirects checks that redirects answered to a prefixed request stay under the
+// prefix: the router's clean-path and trailing-slash redirects and the handlers' own.
+func TestPrefixRedirects(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t, Config{URLPrefix: true})
+	r := newApp(t, b)
+	r.GET("/go", func(c *web.Ctx) error { return c.Redirect(http.StatusSeeOther, c.Query("to")) })
+	tests := []struct{ target, want string }{
+		{"/fr/posts/", "/fr/posts"},
+		{"/fr//posts", "/fr/posts"},
+		{"/fr/x/../posts", "/fr/posts"},
+		{"/fr/go?to=/posts%3Fpage%3D2", "/fr/posts?page=2"},
+		{"/fr/go?to=/fr/posts", "/fr/posts"}, // already prefixed
+		{"/fr/go?to=/fr", "/fr"},             // the prefix itself
+		{"/fr/go?to=/french", "/fr/french"},  // another path that starts alike
+		{"/fr/go?to=https://example.com/", "https://example.com/"},
+		{"/fr/go?to=//example.com/", "//example.com/"},
+		{"/fr/go?to=./here", "/fr/here"}, // net/http resolves it against the stripped path
+		{"/posts/", "/posts"},            // no prefix: nothing changes
+		{"/go?to=/posts", "/posts"},
+	}
+	for _, tt := range tests {
+		w := request(t, r, tt.target)
+		if w.Code < 300 || w.Code >= 400 || w.Header().Get("Location") != tt.want {
+			t.Errorf("%s: %d Location %q, want %q", tt.target, w.Code, w.Header().Get("Location"), tt.want)
+		}
+	}
+	// Streaming handlers can still flush through the wrapper.
+	r.GET("/stream", func(c *web.Ctx) error {
+		c.Writer.Write([]byte("a"))
+		return http.NewResponseController(c.Writer).Flush()
+	})
+	if w := request(t, r, "/fr/stream"); w.Code != http.StatusOK || !w.Flushed || w.Body.String() != "a" {
+		t.Errorf("flush: %d %v %q", w.Code, w.Flushed, w.Body)
+	}
+}

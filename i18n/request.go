@@ -43,6 +43,9 @@ func (b *Bundle) Middleware() web.Middleware {
 				return
 			}
 			st, r := b.resolve(w, r)
+			if st.prefix != "" {
+				w = &prefixWriter{ResponseWriter: w, prefix: st.prefix}
+			}
 			// Shared, full slices: a later Add copies instead of writing into them.
 			w.Header()["Content-Language"] = st.loc.contentLanguage
 			if c := web.CtxFrom(r); c != nil {
@@ -283,4 +286,51 @@ func Path(c *web.Ctx, p string) string {
 		return st.prefix + p
 	}
 	return p
+}
+
+// prefixWriter puts the locale's URL prefix back into the Location of redirects answered
+// to a prefixed request: the router's clean-path and trailing-slash redirects, and the
+// handlers' own, are computed from the stripped path ("/posts/" → "/posts") and would
+// otherwise leave the language ("/fr/posts/" → "/posts").
+type prefixWriter struct {
+	http.ResponseWriter
+	prefix  string
+	written bool
+}
+
+func (w *prefixWriter) WriteHeader(code int) {
+	if !w.written {
+		w.written = true
+		if code >= 300 && code < 400 {
+			h := w.ResponseWriter.Header()
+			if loc := h.Get("Location"); needsPrefix(loc, w.prefix) {
+				h.Set("Location", w.prefix+loc)
+			}
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *prefixWriter) Write(b []byte) (int, error) {
+	w.written = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush sends buffered data to the client, when the underlying writer can.
+func (w *prefixWriter) Flush() {
+	w.written = true
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (w *prefixWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// needsPrefix reports whether a Location is a path on this site ("/posts", not
+// "//host/x", "https://…" or "./x") that does not already carry the prefix.
+func needsPrefix(loc, prefix string) bool {
+	if loc == "" || loc[0] != '/' || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") {
+		return false
+	}
+	rest, ok := strings.CutPrefix(loc, prefix)
+	return !ok || rest != "" && rest[0] != '/' && rest[0] != '?' && rest[0] != '#'
 }
