@@ -47,7 +47,7 @@ func ExampleForms_Bind() {
 	// email: Enter a valid e-mail address.
 	// age: Enter a whole number.
 	// age shown again as "abc"
-	// <input type="number" id="id_age" name="age" value="abc" min="18" step="1" aria-invalid="true" aria-describedby="id_age-error">
+	// <input type="number" id="id_age" name="age" min="18" step="1" value="abc" aria-invalid="true" aria-describedby="id_age-error">
 }
 
 // A registered model is a form: labels, help texts, choices and sizes come from the

@@ -144,7 +144,6 @@ type widget struct {
 	Checked     bool
 	EmptyOption bool
 	Choices     []choice
-	Rows        int
 
 	// The rest serve themes and the templates rendered once per field: LabelHTML and
 	// HelpHTML come from "label" and "help", Attrs from "attrs" (see Field.static).
@@ -158,6 +157,8 @@ type widget struct {
 	Placeholder    string
 	Autocomplete   string
 	Accept         string
+	Rows           int // textarea: the rows attribute
+	Size           int // multi-select: the size attribute
 }
 
 type choice struct {
@@ -220,23 +221,26 @@ func (fs *Forms) static(fld *Field, w *widget) *staticParts {
 			return
 		}
 		a := *w
-		a.Autocomplete, a.Accept, a.Multiple = "", "", false
+		a.Autocomplete, a.Accept, a.Multiple, a.Rows, a.Size = "", "", false, 0, 0
 		switch fld.Widget {
 		case Text, Email, URL, Password:
 			a.Autocomplete = w.Autocomplete
 			a.Min, a.Max, a.Step = "", "", ""
 		case TextArea:
+			a.Rows = w.Rows
 			a.Min, a.Max, a.Step, a.Pattern = "", "", "", ""
 		case Number:
 			a.MinLength, a.MaxLength, a.Pattern = "", "", ""
 		case FileInput:
-			a = widget{Required: w.Required, Accept: w.Accept, Multiple: w.Multiple}
+			a = widget{Type: w.Type, ID: w.ID, Name: w.Name, Required: w.Required, Accept: w.Accept, Multiple: w.Multiple}
 		case MultiSelect:
-			a = widget{Required: w.Required, Multiple: true}
+			a = widget{ID: w.ID, Name: w.Name, Size: w.Size, Required: w.Required, Multiple: true}
 		case Hidden:
-			a = widget{}
-		default: // checkbox, select, radio, date, datetime
+			a = widget{Type: w.Type, ID: w.ID, Name: w.Name}
+		case Radio: // each button has its own id: the constraints only
 			a = widget{Required: w.Required}
+		default: // checkbox, select, date, datetime
+			a = widget{Type: w.Type, ID: w.ID, Name: w.Name, Required: w.Required}
 		}
 		var attrs template.HTML
 		attrs, st.err = fs.exec("attrs", &a)
@@ -351,7 +355,7 @@ func (f *Form) widget(fld *Field) *widget {
 	w := &widget{
 		ID:          fld.id,
 		Name:        fld.Name,
-		Type:        string(fld.Widget),
+		Type:        inputType(fld.Widget),
 		Widget:      fld.Widget,
 		Label:       fld.Label,
 		Help:        fld.Help,
@@ -388,7 +392,7 @@ func (f *Form) widget(fld *Field) *widget {
 	case FileInput:
 		w.Accept = strings.Join(fld.Accept, ",")
 	case MultiSelect:
-		w.Rows = min(len(fld.Choices), 8)
+		w.Size = min(len(fld.Choices), 8)
 	case DateTime:
 		w.Step = ""
 	}
@@ -503,6 +507,18 @@ func (f *Form) format(fld *Field, v reflect.Value) string {
 		return fmt.Sprint(v.Interface())
 	}
 	return ""
+}
+
+// inputType is the type attribute of the widget's <input>, "" for the widgets that are not
+// inputs.
+func inputType(w Widget) string {
+	switch w {
+	case DateTime:
+		return "datetime-local"
+	case TextArea, Select, MultiSelect, Radio:
+		return ""
+	}
+	return string(w)
 }
 
 // idSafe turns an input name into an id: brackets and dots become underscores.

@@ -283,7 +283,7 @@ func TestRenderingParts(t *testing.T) {
 	parts := map[string]func() (template.HTML, error){"label": b.Label, "input": b.Input, "help": b.Help, "errors": b.Errors}
 	want := map[string]string{
 		"label":  `<label for="signup-title">Title<span class="required" aria-hidden="true">*</span></label>`,
-		"input":  `<input type="text" id="signup-title" name="title" value="Hello" required minlength="3" maxlength="200" placeholder="A title" aria-describedby="signup-title-help">`,
+		"input":  `<input type="text" id="signup-title" name="title" required minlength="3" maxlength="200" placeholder="A title" value="Hello" aria-describedby="signup-title-help">`,
 		"help":   "\n" + `<p class="help" id="signup-title-help">At most 200 characters.</p>`,
 		"errors": "",
 	}
