@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sinewdev/sinew/validate"
+	"github.com/sinewdev/sinew/view"
 	"github.com/sinewdev/sinew/web"
 	"golang.org/x/text/feature/plural"
 )
@@ -721,5 +722,56 @@ func TestPrefixRedirects(t *testing.T) {
 	})
 	if w := request(t, r, "/fr/stream"); w.Code != http.StatusOK || !w.Flushed || w.Body.String() != "a" {
 		t.Errorf("flush: %d %v %q", w.Code, w.Flushed, w.Body)
+	}
+}
+
+func TestTemplateFuncs(t *testing.T) {
+	t.Parallel()
+	b := testBundle(t, Config{URLPrefix: true})
+	pages := fstest.MapFS{
+		"page.html": {Data: []byte(`<html lang="{{lang}}" dir="{{langDir}}">{{t "hello" "name" .Name}}|{{t "apples" "count" .N}}|` +
+			`{{localNumber 1234.5}}|{{localDate .When "long"}}|{{localePath "/posts"}}|{{localeURL "post" 7}}|` +
+			`{{range $i, $l := locales}}{{if $i}},{{end}}{{$l}}{{end}}|{{t "hello" (dict "name" "Map")}}</html>`)},
+		"bad_key.html":    {Data: []byte(`{{t 3}}`)},
+		"no_key.html":     {Data: []byte(`{{t}}`)},
+		"odd.html":        {Data: []byte(`{{t "hello" "name"}}`)},
+		"bad_number.html": {Data: []byte(`{{localNumber "x"}}`)},
+		"bad_date.html":   {Data: []byte(`{{localDate "x" "long"}}`)},
+		"bad_style.html":  {Data: []byte(`{{localDate .When 3}}`)},
+		"zero_date.html":  {Data: []byte(`[{{localDate .Zero "long"}}]`)},
+		"bad_route.html":  {Data: []byte(`{{localeURL "nope"}}`)},
+	}
+	e, err := view.New(pages, view.Config{RequestFuncs: b.TemplateFuncs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := web.NewRouter(web.Config{Renderer: e})
+	r.Use(b.Middleware())
+	r.GET("/posts/{id}", func(c *web.Ctx) error { return nil }).Name("post")
+	r.GET("/{page}", func(c *web.Ctx) error {
+		return c.Render(http.StatusOK, c.Param("page")+".html", map[string]any{
+			"Name": "<Ada>", "N": 3, "When": time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), "Zero": time.Time{}})
+	})
+	w := request(t, r, "/ru/page")
+	want := `<html lang="ru" dir="ltr">Привет, &lt;Ada&gt;!|3 яблока|1 234,5|March 2, 2026|/ru/posts|/ru/posts/7|en,ar,fr,ja,pt,pt-BR,ru|Привет, Map!</html>`
+	if w.Code != http.StatusOK || w.Body.String() != want {
+		t.Errorf("%d\n%s\nwant\n%s", w.Code, w.Body, want)
+	}
+	if w := request(t, r, "/zero_date"); w.Body.String() != "[]" {
+		t.Errorf("zero date: %q", w.Body)
+	}
+	for _, page := range []string{"bad_key", "no_key", "odd", "bad_number", "bad_date", "bad_style", "bad_route"} {
+		if w := request(t, r, "/"+page); w.Code != http.StatusInternalServerError {
+			t.Errorf("%s: status %d", page, w.Code)
+		}
+	}
+	// Outside a request: the default locale.
+	var buf strings.Builder
+	if err := e.Render(nil, &buf, "page.html", map[string]any{"Name": "x", "N": 1, "When": time.Time{}}); err == nil {
+		t.Error("localeURL outside a request rendered")
+	}
+	buf.Reset()
+	if err := e.Render(nil, &buf, "odd.html", nil); err == nil {
+		t.Error("odd arguments accepted")
 	}
 }

@@ -15,6 +15,7 @@ import (
 //	{{localNumber 1234.5}}               "1 234,5" in French
 //	{{localDate .CreatedAt "long"}}      "5 décembre 2026" (styles: see Locale.Date)
 //	{{localePath "/posts"}}              "/fr/posts" under a URL prefix, else "/posts"
+//	{{localeURL "post" .ID}}             the named route's URL (as url gives it), under the prefix
 //	{{range locales}}…{{end}}            every locale, for a language switcher
 //
 // Outside a request, or without the middleware, they use the default locale.
@@ -83,6 +84,23 @@ func (b *Bundle) TemplateFuncs() map[string]view.RequestFunc {
 				return nil, fmt.Errorf("localePath: the path is %T, want a string", args[0])
 			}
 			return Path(c, p), nil
+		},
+		"localeURL": func(c *web.Ctx, args ...any) (any, error) {
+			if len(args) == 0 {
+				return nil, fmt.Errorf("localeURL: want a route name")
+			}
+			name, ok := args[0].(string)
+			if !ok {
+				return nil, fmt.Errorf("localeURL: the route name is %T, want a string", args[0])
+			}
+			if c == nil {
+				return nil, fmt.Errorf("localeURL %q: rendering outside a request, there is no router", name)
+			}
+			u, err := c.URL(name, args[1:]...)
+			if err != nil {
+				return nil, err
+			}
+			return Path(c, u), nil
 		},
 		"locales": func(c *web.Ctx, args ...any) (any, error) { return b.Locales(), nil },
 	}
