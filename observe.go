@@ -148,6 +148,10 @@ func (a *App) installObserve() web.Middleware {
 		a.HandleHTTP("/ops", ob.ops).Name("ops")
 		a.HandleHTTP("/ops/loglevel", ob.ops).Name("ops_loglevel")
 		a.HandleHTTP("/debug/pprof/{name...}", ob.ops).Name("pprof")
+		// The level endpoint is for scripts holding the token (bearer or Basic), which have
+		// no session: the app's CSRF token check is replaced by the ops handler's own
+		// cross-origin check. (CSRFExempt needs the session wiring, installed later.)
+		a.cfg.CSRF.Exempt = append(a.cfg.CSRF.Exempt, "/ops/loglevel")
 	}
 	a.AddCommand(&Command{Name: "config", NoStart: true,
 		Summary: "print the effective configuration, secrets redacted",

@@ -3,6 +3,7 @@ package sinew_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -589,5 +590,31 @@ func TestGracefulShutdownUnderLoad(t *testing.T) {
 	}
 	if took > 10*time.Second {
 		t.Errorf("shutdown took %v, over the drain timeout", took)
+	}
+}
+
+// TestLogLevelWithCSRF: with the app's CSRF protection on, scripts holding the ops token
+// change the level with either scheme, and a cross-site browser request cannot.
+func TestLogLevelWithCSRF(t *testing.T) {
+	t.Parallel()
+	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard, OpsToken: opsToken})
+	app.Models(Note{})
+	base := serve(t, app)
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("ops:"+opsToken))
+	tests := []struct {
+		name string
+		hdr  []string
+		want int
+	}{
+		{"bearer", []string{"Authorization", "Bearer " + opsToken}, 200},
+		{"basic", []string{"Authorization", basic}, 200},
+		{"basic, cross-site browser", []string{"Authorization", basic, "Sec-Fetch-Site", "cross-site"}, 403},
+		{"no token", nil, 401},
+	}
+	for _, tc := range tests {
+		hdr := append([]string{"Content-Type", "application/json"}, tc.hdr...)
+		if code, body := call(t, "PUT", base+"/ops/loglevel", "", strings.NewReader(`{"level":"debug"}`), hdr...); code != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, code, body, tc.want)
+		}
 	}
 }

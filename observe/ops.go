@@ -174,6 +174,9 @@ func (o *Observer) OpsHandler(cfg OpsConfig) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 	started := time.Now()
+	// Level changes are refused from cross-origin browser requests (a browser that holds
+	// Basic credentials for the ops endpoints would otherwise send them for any site).
+	crossOrigin := http.NewCrossOriginProtection()
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{o.log}}))
 	mux.HandleFunc("GET /ops", func(w http.ResponseWriter, r *http.Request) {
@@ -208,6 +211,10 @@ func (o *Observer) OpsHandler(cfg OpsConfig) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			writeJSON(w, http.StatusOK, map[string]string{"level": cfg.Level.Level().String()})
+			return
+		}
+		if err := crossOrigin.Check(r); err != nil {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "cross-origin request refused"})
 			return
 		}
 		want, err := readLevel(r)

@@ -204,3 +204,24 @@ func TestOpsPage(t *testing.T) {
 		t.Errorf("JSON report: %s", js)
 	}
 }
+
+func TestLogLevelCrossOrigin(t *testing.T) {
+	t.Parallel()
+	h := observe.NewLogHandler(slog.DiscardHandler, slog.LevelInfo)
+	base := serve(t, newObserver(t).OpsHandler(observe.OpsConfig{Guard: observe.Guard{Token: testToken}, Level: h.Level(), Logger: quietLogger()}))
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("ops:"+testToken))
+	for _, hdr := range [][]string{
+		{"Sec-Fetch-Site", "cross-site"},
+		{"Origin", "https://evil.example"},
+	} {
+		code, _ := do(t, "POST", base+"/ops/loglevel", "", strings.NewReader("level=debug"),
+			"Content-Type", "application/x-www-form-urlencoded", "Authorization", basic, hdr[0], hdr[1])
+		if code != http.StatusForbidden || h.Level().Level() != slog.LevelInfo {
+			t.Errorf("cross-origin change with %s: %d, level %v", hdr[0], code, h.Level().Level())
+		}
+	}
+	if code, _ := do(t, "POST", base+"/ops/loglevel", "", strings.NewReader("level=debug"),
+		"Content-Type", "application/x-www-form-urlencoded", "Authorization", basic, "Sec-Fetch-Site", "same-origin"); code != 200 {
+		t.Errorf("same-origin change: %d", code)
+	}
+}
