@@ -218,7 +218,7 @@ func (a *Auth) sessionUser(c *web.Ctx) (*User, error) {
 	if !ok {
 		return nil, nil
 	}
-	u, err := orm.Q[User](c).Get(uid)
+	u, err := orm.Q[User](queryCtx(c)).Get(uid)
 	if errors.Is(err, orm.ErrNotFound) {
 		a.forget(s)
 		return nil, nil
@@ -232,6 +232,17 @@ func (a *Auth) sessionUser(c *web.Ctx) (*User, error) {
 		return nil, nil
 	}
 	return u, nil
+}
+
+// queryCtx is the context for c's queries from middleware: the request's own context,
+// which carries the database like c does, rather than c, whose Request field the router
+// rewrites when it reaches the handler while a driver's goroutine (modernc's SQLite
+// interrupt watcher) may still be reading it.
+func queryCtx(c *web.Ctx) context.Context {
+	if ctx := c.Request.Context(); orm.FromContext(ctx) != nil {
+		return ctx
+	}
+	return c
 }
 
 // forget logs the session out, keeping its other values.
@@ -375,7 +386,7 @@ func RequirePerm(codenames ...string) web.Middleware {
 		return RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			c := web.CtxFrom(r)
 			u := CurrentUser(c)
-			ok, err := u.HasPerms(c, codenames...)
+			ok, err := u.HasPerms(queryCtx(c), codenames...)
 			if err != nil {
 				c.Fail(err)
 				return
