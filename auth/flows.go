@@ -130,7 +130,7 @@ func (a *Auth) mount() {
 		g.GET("/signup", a.signupPage).Name("auth.signup")
 		g.POST("/signup", a.signup)
 	}
-	members := g.With(RequireLogin)
+	members := g.With(RequireLogin, sessionOnly)
 	members.GET("/password/change", a.passwordChangePage).Name("auth.password_change")
 	members.POST("/password/change", a.passwordChange)
 	members.POST("/verify/resend", a.resendVerification).Name("auth.verify_resend")
@@ -141,6 +141,18 @@ func (a *Auth) mount() {
 	g.GET("/verify", a.verify).Name("auth.verify")
 	g.GET("/csrf", a.csrfToken).Name("auth.csrf")
 	g.GET("/me", a.me).Name("auth.me")
+}
+
+// sessionOnly refuses requests authenticated by a bearer token: changing the password or
+// the address is for the person at the keyboard, not for a script holding a token.
+func sessionOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c := web.CtxFrom(r); c != nil && TokenOf(c) != nil {
+			c.Fail(web.Error(http.StatusForbidden, "this page is not available to API tokens: log in with a browser"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // pageData is what the flows' templates get.

@@ -590,6 +590,10 @@ func TestRequirePermAndTokens(t *testing.T) {
 			t.Errorf("token %.20q: %d %v", tok, rec.Code, rec.Header())
 		}
 	}
+	// The password change is for session users only.
+	if rec := api("POST", "/auth/password/change", readTok); rec.Code != 403 {
+		t.Errorf("password change with a token: %d %s", rec.Code, rec.Body)
+	}
 	// A bad token with a good session cookie is still refused: no fallback.
 	req := httptest.NewRequest("GET", "/members", nil)
 	req.Header.Set("Authorization", "Bearer snw_bad")
