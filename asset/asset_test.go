@@ -3,6 +3,8 @@ package asset
 import (
 	"bytes"
 	"context"
+	"crypto/sha512"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -670,5 +672,21 @@ func TestHostilePathsOverTCP(t *testing.T) {
 		if strings.Contains(status, " 200 ") || strings.Contains(string(resp), "package asset") || strings.Contains(string(resp), "module github.com") {
 			t.Errorf("%q: %s", target, status)
 		}
+	}
+}
+
+func TestIntegrity(t *testing.T) {
+	t.Parallel()
+	s, r := siteRouter(t)
+	for _, name := range []string{"css/site.css", "js/app.js", "img/hero image.png"} {
+		w := do(t, r, "GET", s.URL(name))
+		sum := sha512.Sum384(w.Body.Bytes())
+		want := "sha384-" + base64.StdEncoding.EncodeToString(sum[:])
+		if got := s.Integrity(name); got != want {
+			t.Errorf("Integrity(%q) = %q, want %q (the served content's)", name, got, want)
+		}
+	}
+	if s.Integrity("nope.js") != "" {
+		t.Error("an unknown name has an integrity value")
 	}
 }
