@@ -294,10 +294,12 @@ func ForModel[T any](fs *Forms, fields ...string) (*ModelForm[T], error) {
 // Plan returns the form's compiled plan.
 func (m *ModelForm[T]) Plan() *Plan { return m.plan }
 
-// New returns an unbound form showing v (a new T when v is nil).
+// New returns an unbound form showing v, or, when v is nil, a new T with the defaults the
+// model declares (`orm:"default=..."`) in the form's fields: the form of a new row.
 func (m *ModelForm[T]) New(v *T) *Form {
 	if v == nil {
 		v = new(T)
+		m.forms.applyDefaults(m.plan, reflect.ValueOf(v).Elem())
 	}
 	return &Form{forms: m.forms, plan: m.plan, value: reflect.ValueOf(v).Elem(), ptr: v}
 }
@@ -433,4 +435,55 @@ func (f *Form) Close() error {
 	}
 	f.files = nil
 	return first
+}
+
+// applyDefaults sets the fields of rv that the model gives a default (an SQL literal in
+// orm.Field.Default) to that default. Defaults computed by the database (CURRENT_TIMESTAMP)
+// are left to it.
+func (fs *Forms) applyDefaults(p *Plan, rv reflect.Value) {
+	if p.Model == nil {
+		return
+	}
+	for _, fld := range p.Fields {
+		of := p.Model.Field(fld.GoName)
+		if of == nil || !of.HasDefault || fld.Multiple || fld.kind == kFile {
+			continue
+		}
+		text, ok := literalText(of.Default)
+		if !ok {
+			continue
+		}
+		ev := reflect.New(fld.elem).Elem()
+		if fld.kind == kTime {
+			t, err := time.Parse("2006-01-02 15:04:05.999999999", text)
+			if err != nil {
+				if t, err = time.Parse(time.DateOnly, text); err != nil {
+					continue
+				}
+			}
+			ev.Set(reflect.ValueOf(t))
+		} else if code, _ := convert(fld, text, ev, fs.cfg.Location); code != "" {
+			continue
+		}
+		fv := fieldAt(rv, fld.index, true)
+		if fld.Optional {
+			fv.Set(ev.Addr())
+		} else {
+			fv.Set(ev)
+		}
+	}
+}
+
+// literalText reads an SQL literal as the orm writes defaults: 'text' (with '' for a quote),
+// a number, TRUE or FALSE. Expressions such as CURRENT_TIMESTAMP give false.
+func literalText(lit string) (string, bool) {
+	switch {
+	case len(lit) >= 2 && lit[0] == '\'' && lit[len(lit)-1] == '\'':
+		return strings.ReplaceAll(lit[1:len(lit)-1], "''", "'"), true
+	case lit == "TRUE", lit == "FALSE":
+		return strings.ToLower(lit), true
+	case lit != "" && strings.Trim(lit, "0123456789.-+eE") == "":
+		return lit, true
+	}
+	return "", false
 }

@@ -230,3 +230,48 @@ func TestUniqueDeclarationErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestModelDefaults(t *testing.T) {
+	t.Parallel()
+	type Gadget struct {
+		orm.Model
+		Name    string     `orm:"size=50,default='It''s new'"`
+		Count   int        `orm:"default=3"`
+		Ratio   float64    `orm:"default=0.5"`
+		On      bool       `orm:"default=true"`
+		Price   string     `orm:"decimal=8.2,default=9.5"`
+		Since   time.Time  `orm:"date,default=2024-02-29"`
+		At      time.Time  `orm:"default=2024-02-29T10:30:00Z"`
+		Checked *time.Time `orm:"default=now"`
+		Note    *string    `orm:"text,null,default='hi'"`
+	}
+	reg := orm.NewRegistry()
+	if err := reg.Register(Gadget{}); err != nil {
+		t.Fatal(err)
+	}
+	fs := newForms(t, Config{Registry: reg})
+	gadgets, err := ForModel[Gadget](fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := gadgets.New(nil).Value().(*Gadget)
+	want := Gadget{Name: "It's new", Count: 3, Ratio: 0.5, On: true, Price: "9.50",
+		Since: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), At: time.Date(2024, 2, 29, 10, 30, 0, 0, time.UTC)}
+	if g.Name != want.Name || g.Count != want.Count || g.Ratio != want.Ratio || !g.On || g.Price != want.Price ||
+		!g.Since.Equal(want.Since) || !g.At.Equal(want.At) || g.Checked != nil || g.Note == nil || *g.Note != "hi" {
+		t.Fatalf("defaults %+v", g)
+	}
+	// A given value is shown as it is.
+	if g := gadgets.New(&Gadget{}).Value().(*Gadget); g.Count != 0 || g.Name != "" {
+		t.Fatalf("defaults applied to a given value: %+v", g)
+	}
+	for lit, want := range map[string]string{"'a''b'": "a'b", "''": "", "TRUE": "true", "FALSE": "false", "-1.5e3": "-1.5e3", "CURRENT_TIMESTAMP": "!", "": "!"} {
+		got, ok := literalText(lit)
+		if !ok {
+			got = "!"
+		}
+		if got != want {
+			t.Errorf("literalText(%q) = %q, want %q", lit, got, want)
+		}
+	}
+}
