@@ -474,7 +474,7 @@ func (fs *Forms) applyDefaults(p *Plan, rv reflect.Value) {
 	}
 }
 
-// literalText reads an SQL literal as the orm writes defaults: 'text' (with ” for a quote),
+// literalText reads an SQL literal as the orm writes defaults: quoted text (a quote inside doubled),
 // a number, TRUE or FALSE. Expressions such as CURRENT_TIMESTAMP give false.
 func literalText(lit string) (string, bool) {
 	switch {
