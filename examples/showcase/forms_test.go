@@ -154,6 +154,11 @@ func TestFormsDemo(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(body, "This value is too long") || len(body) > 100_000 {
 		t.Fatalf("10 MB text value: %d, %d bytes", resp.StatusCode, len(body))
 	}
+	// A body over the app's limit (10 MiB) is refused with 413 before the handler.
+	resp, _ = post(valid, png(11<<20))
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("body over the limit: %d, want 413", resp.StatusCode)
+	}
 	if n := stored(); n != 0 {
 		t.Fatalf("%d files stored for invalid forms", n)
 	}
