@@ -74,9 +74,11 @@ func runSuite(t *testing.T, newman, databaseURL, name string) {
 	go func() { served <- app.Serve(ctx, ln) }()
 	defer func() {
 		cancel()
+		start := time.Now()
 		if err := <-served; err != nil {
 			t.Errorf("serve: %v", err)
 		}
+		t.Logf("shutdown %s", time.Since(start))
 	}()
 
 	report := filepath.Join(t.TempDir(), "report.json")
@@ -85,7 +87,9 @@ func runSuite(t *testing.T, newman, databaseURL, name string) {
 		"--global-var", "USERNAME="+name, "--global-var", "EMAIL="+name+"@example.com",
 		"--global-var", "PASSWORD=Correct-Horse-Battery-42",
 		"--reporters", "cli,json", "--reporter-json-export", report, "--color", "off")
+	start := time.Now()
 	out, err := cmd.CombinedOutput()
+	t.Logf("newman %s", time.Since(start))
 	if err != nil {
 		t.Errorf("newman: %v\n%s", err, out)
 	}
