@@ -294,8 +294,8 @@ func Register[In, Out any](a *API, method, path string, h Handler[In, Out], op .
 			return err
 		}
 		if inPlan.validate && valid != nil {
-			if err := valid.Struct(c, v); err != nil {
-				return inPlan.validationError(err)
+			if err := inPlan.check(c, valid, v); err != nil {
+				return err
 			}
 		}
 		res, err := h(c, v)

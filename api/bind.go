@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,7 +34,10 @@ type inputPlan struct {
 	bodyPtr   bool // Body is a pointer: the body is optional
 	bodyRaw   bool // Body is []byte: the raw body, whatever its type
 	hasQuery  bool
-	validate  bool
+	validate  bool // the input has rules: validate after binding
+	// paramRules says the parameters have rules too (or the input a Validate method), so the
+	// whole input is checked; otherwise only the body is, which spares building "Body." paths.
+	paramRules bool
 	// locations maps a top-level validation key (Go name, or json/form tag name) to where the
 	// value came from: "query.limit", "body".
 	locations map[string]string
@@ -56,6 +60,9 @@ func planInput(t reflect.Type, path string) (*inputPlan, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("input type %s is not a struct", t)
 	}
+	if _, ok := reflect.PointerTo(t).MethodByName("Validate"); ok {
+		p.validate, p.paramRules = true, true
+	}
 	wild := pathWildcards(path)
 	seen := map[string]bool{}
 	for i := 0; i < t.NumField(); i++ {
@@ -64,7 +71,7 @@ func planInput(t reflect.Type, path string) (*inputPlan, error) {
 			continue
 		}
 		if f.Tag.Get("validate") != "" {
-			p.validate = true
+			p.validate, p.paramRules = true, true
 		}
 		if f.Name == "Body" && !hasParamTag(f) {
 			p.hasBody, p.bodyIndex = true, i
@@ -338,9 +345,32 @@ func requestHasBody(r *http.Request) bool {
 	return r.ContentLength != 0
 }
 
+// check validates the bound input v (a pointer to an In struct).
+func (p *inputPlan) check(ctx context.Context, valid Validator, v any) error {
+	if p.paramRules {
+		if err := valid.Struct(ctx, v); err != nil {
+			return p.validationError(err, false)
+		}
+		return nil
+	}
+	bv := reflect.ValueOf(v).Elem().Field(p.bodyIndex)
+	if p.bodyPtr {
+		if bv.IsNil() {
+			return nil
+		}
+	} else {
+		bv = bv.Addr()
+	}
+	if err := valid.Struct(ctx, bv.Interface()); err != nil {
+		return p.validationError(err, true)
+	}
+	return nil
+}
+
 // validationError turns a validator's error into a 422 whose field locations name where
-// each value came from: "body.title", "query.limit".
-func (p *inputPlan) validationError(err error) error {
+// each value came from: "body.title", "query.limit". bodyOnly says the body was checked on
+// its own, so its paths lack the "Body" head.
+func (p *inputPlan) validationError(err error, bodyOnly bool) error {
 	var fe interface{ FieldErrors() []web.FieldError }
 	if !errors.As(err, &fe) {
 		return err // a setup error (a bad tag): a 500, logged
@@ -348,7 +378,16 @@ func (p *inputPlan) validationError(err error) error {
 	fields := fe.FieldErrors()
 	out := make([]web.FieldError, len(fields))
 	for i, f := range fields {
-		f.Location = p.location(f.Location)
+		switch {
+		case !bodyOnly:
+			f.Location = p.location(f.Location)
+		case f.Location == "":
+			f.Location = "body"
+		case f.Location[0] == '[':
+			f.Location = "body" + f.Location
+		default:
+			f.Location = "body." + f.Location
+		}
 		out[i] = f
 	}
 	return &web.HTTPError{Code: http.StatusUnprocessableEntity, Message: "validation failed", Fields: out, Err: err}

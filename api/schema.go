@@ -248,10 +248,13 @@ func (g *schemaGen) structSchema(t reflect.Type, body bool) *Schema {
 		if strings.Contains(opts, "string") {
 			fs = &Schema{Type: "string"}
 		}
+		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
+		if k := f.Type.Kind(); optional && (k == reflect.Slice || k == reflect.Map) {
+			fs.Type = nonNull(fs.Type) // an empty (or nil) one is left out, never null
+		}
 		vf := fieldPlan(plan, f.Index)
 		fs = g.withField(fs, f, vf)
 		s.Properties[name] = fs
-		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
 		if (vf != nil && vf.Required) || (!optional && f.Type.Kind() != reflect.Pointer) {
 			s.Required = append(s.Required, name)
 		}

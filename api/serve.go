@@ -116,7 +116,7 @@ func JSONToYAML(j []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("api: reading JSON: %w", err)
 	}
-	if err := yamlValue(dec, tok, &out, 0, false); err != nil {
+	if err := yamlValue(dec, tok, &out, 0, true); err != nil {
 		return nil, err
 	}
 	out.WriteByte('\n')
@@ -177,13 +177,14 @@ func yamlValue(dec *json.Decoder, tok json.Token, out *bytes.Buffer, indent int,
 					out.WriteString(pad)
 				}
 				first = false
-				out.WriteString("- ")
+				out.WriteString("-")
 				if d, ok := vt.(json.Delim); ok && d == '[' {
 					if err := yamlContainer(dec, d, out, indent+1); err != nil {
 						return err
 					}
 					continue
 				}
+				out.WriteByte(' ')
 				if err := yamlValue(dec, vt, out, indent+1, true); err != nil {
 					return err
 				}
