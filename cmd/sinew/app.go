@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// sinewModule is the framework's module path.
+const sinewModule = "github.com/sinewdev/sinew"
+
+// appInfo is what generators learn about the app they run in.
+type appInfo struct {
+	root     string
+	module   string
+	apiOnly  bool            // no templates directory
+	usesAuth bool            // the main package imports the auth package
+	models   map[string]bool // the struct types of the main package that embed orm.Model
+	testDB   string
+}
+
+// findApp returns the directory of the Sinew app that holds dir: the nearest directory,
+// dir or above, with a go.mod requiring (or being) the framework's module.
+func findApp(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			mf, err := modfile.ParseLax("go.mod", data, nil)
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", filepath.Join(d, "go.mod"), err)
+			}
+			for _, r := range mf.Require {
+				if r.Mod.Path == sinewModule {
+					return d, nil
+				}
+			}
+			return "", usagef("not inside a Sinew app: %s does not require %s (run sinew new NAME first)", filepath.Join(d, "go.mod"), sinewModule)
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		if filepath.Dir(d) == d {
+			return "", usagef("not inside a Sinew app: no go.mod in %s or above (run sinew new NAME first)", abs)
+		}
+	}
+}
+
+// loadApp reads what generators need from the app holding dir.
+func loadApp(dir string) (*appInfo, error) {
+	root, err := findApp(dir)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return nil, err
+	}
+	mf, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil || mf.Module == nil {
+		return nil, fmt.Errorf("%s: no module line", filepath.Join(root, "go.mod"))
+	}
+	a := &appInfo{root: root, module: mf.Module.Mod.Path, models: map[string]bool{}, testDB: "SQLite"}
+	if _, err := os.Stat(filepath.Join(root, "resources.go")); err != nil {
+		return nil, usagef("%s has no resources.go: generators add to the lists of apps made by sinew new", root)
+	}
+	if st, err := os.Stat(filepath.Join(root, "templates")); err != nil || !st.IsDir() {
+		a.apiOnly = true
+	}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, root, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, fmt.Errorf("reading the app's Go files: %w", err)
+	}
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			ormName := ""
+			for _, imp := range f.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				switch p {
+				case sinewModule + "/auth":
+					a.usesAuth = true
+				case sinewModule + "/orm":
+					ormName = "orm"
+					if imp.Name != nil {
+						ormName = imp.Name.Name
+					}
+				}
+			}
+			if ormName == "" {
+				continue
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				ts, ok := n.(*ast.TypeSpec)
+				if !ok {
+					return true
+				}
+				st, ok := ts.Type.(*ast.StructType)
+				if !ok {
+					return false
+				}
+				for _, fld := range st.Fields.List {
+					if len(fld.Names) > 0 {
+						continue
+					}
+					if sel, ok := fld.Type.(*ast.SelectorExpr); ok {
+						if x, ok := sel.X.(*ast.Ident); ok && x.Name == ormName && (sel.Sel.Name == "Model" || sel.Sel.Name == "UUIDModel") {
+							a.models[ts.Name.Name] = true
+						}
+					}
+				}
+				return false
+			})
+		}
+	}
+	// The test database the app chose at sinew new.
+	if b, err := os.ReadFile(filepath.Join(root, "app_test.go")); err == nil {
+		for _, db := range []string{"Postgres", "MySQL"} {
+			if bytes.Contains(b, []byte("testDatabase = testkit."+db)) {
+				a.testDB = db
+			}
+		}
+	}
+	return a, nil
+}
+
+// addToLists returns resources.go of the app with model (a type name, "" for none) added to
+// the models list and register (a function name, "" for none) to the resources list; an
+// entry already there is not added twice.
+func addToLists(root, model, register string) ([]byte, error) {
+	path := filepath.Join(root, "resources.go")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, fmt.Errorf("resources.go: %w", err)
+	}
+	lists := map[string]*ast.CompositeLit{}
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if i < len(vs.Values) {
+					if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
+						lists[n.Name] = cl
+					}
+				}
+			}
+		}
+	}
+	type edit struct {
+		list, text string
+	}
+	var edits []edit
+	if model != "" {
+		edits = append(edits, edit{"models", model + "{}"})
+	}
+	if register != "" {
+		edits = append(edits, edit{"resources", register})
+	}
+	// Insert text before the closing brace of each list, from the end of the file backwards
+	// so that earlier offsets stay valid.
+	type insertion struct {
+		at   int
+		text string
+	}
+	var ins []insertion
+	for _, e := range edits {
+		cl := lists[e.list]
+		if cl == nil {
+			return nil, fmt.Errorf("resources.go: no %s list (var %s = []...{...})", e.list, e.list)
+		}
+		present := false
+		for _, elt := range cl.Elts {
+			var b bytes.Buffer
+			_ = format.Node(&b, token.NewFileSet(), elt)
+			if b.String() == e.text {
+				present = true
+			}
+		}
+		if present {
+			continue
+		}
+		at := fset.Position(cl.Rbrace).Offset
+		text := e.text + ",\n"
+		if len(cl.Elts) == 0 {
+			text = "\n" + text
+		} else if fset.Position(cl.Elts[len(cl.Elts)-1].End()).Line == fset.Position(cl.Rbrace).Line {
+			text = ",\n" + e.text + ",\n" // the last element shares the brace's line
+			at = fset.Position(cl.Elts[len(cl.Elts)-1].End()).Offset
+			if src[at] == ',' {
+				at++
+				text = "\n" + e.text + ",\n"
+			}
+		}
+		ins = append(ins, insertion{at, text})
+	}
+	out := src
+	sort.Slice(ins, func(i, j int) bool { return ins[i].at < ins[j].at })
+	for i := len(ins) - 1; i >= 0; i-- {
+		out = append(out[:ins[i].at:ins[i].at], append([]byte(ins[i].text), out[ins[i].at:]...)...)
+	}
+	res, err := format.Source(out)
+	if err != nil {
+		return nil, fmt.Errorf("resources.go after the edit: %w", err)
+	}
+	return res, nil
+}
