@@ -67,3 +67,23 @@ func FuzzBind(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTagParsers checks the parsers of the maxsize and choices tags: no panic, and what they
+// accept is usable (a positive size, choices with a value and a label).
+func FuzzTagParsers(f *testing.F) {
+	for _, s := range []string{"2MB", "1.5MiB", "512", "0", "-1KB", "1e300GB", "draft:Draft|live:Live", "a||b", ":x", "ü:Ü"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := parseSize(s); err == nil && n <= 0 {
+			t.Fatalf("parseSize(%q) = %d", s, n)
+		}
+		if choices, err := parseChoices(s); err == nil {
+			for _, c := range choices {
+				if c.Value == "" || c.Label == "" {
+					t.Fatalf("parseChoices(%q) gave %+v", s, c)
+				}
+			}
+		}
+	})
+}

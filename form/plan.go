@@ -582,8 +582,8 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseFloat(s, 64)
-	if err != nil || n <= 0 || n*float64(mult) > 1<<50 {
-		return 0, errors.New("want a positive size such as 2MB or 512KiB")
+	if err != nil || !(n*float64(mult) >= 1) || n*float64(mult) > 1<<50 {
+		return 0, errors.New("want a size of at least one byte, such as 2MB or 512KiB")
 	}
 	return int64(n * float64(mult)), nil
 }
