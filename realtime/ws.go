@@ -153,11 +153,11 @@ func (h *Hub) ServeWS(c *web.Ctx) error {
 	for {
 		typ, data, err := conn.Read(ctx)
 		if err != nil {
-			if dead, _, _ := cl.closed(); !dead {
-				// The client went away or broke the protocol; coder/websocket has answered
-				// an oversized frame with 1009 already.
-				_ = conn.CloseNow()
-			}
+			// The client closed, went away or broke the protocol (coder/websocket has
+			// answered an oversized frame with 1009), or answered our close frame: either
+			// way the handshake is over, so the TCP connection can go now rather than when
+			// a Close in progress times out waiting for the client to drop it first.
+			_ = conn.CloseNow()
 			return nil
 		}
 		cl.seen()

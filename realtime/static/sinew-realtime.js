@@ -38,6 +38,8 @@
     this.lastId = null; // null until subscribed: then the id to resume after ("" = from the start)
     this.presence = new Map();
     this.subscribed = false;
+    this._seen = new Set(); // recent event ids: a replay after a reconnect skips what arrived
+    this._order = [];
   }
   Subscription.prototype = Object.create(Emitter.prototype);
   Subscription.prototype.onPresence = function (fn) { return this.on("sinew:presence", fn); };
@@ -70,7 +72,13 @@
       this._emit("sinew:presence", this.members(), env);
       return;
     }
-    if (env.id) this.lastId = env.id;
+    if (env.id) {
+      if (this._seen.has(env.id)) return;
+      this._seen.add(env.id);
+      this._order.push(env.id);
+      if (this._order.length > 1000) this._seen.delete(this._order.shift());
+      this.lastId = env.id;
+    }
     this._emit(ev, env.data, env);
     if (ev.indexOf("sinew:") !== 0) this._emit("*", env.data, env);
   };
