@@ -407,16 +407,14 @@ func (s *Site) add(c *web.Ctx) error {
 		return err
 	}
 	obj := e.ops.newObj()
-	fields := e.ops.options().fields
+	f, err := s.formFor(c, e, obj)
+	if err != nil {
+		return err
+	}
 	if c.Method() == http.MethodGet {
-		f, err := s.forms.For(obj, fields...)
-		if err != nil {
-			return err
-		}
 		return s.renderForm(c, e, http.StatusOK, f, nil, false)
 	}
-	f, err := s.forms.Bind(c, c.Request, obj, fields...)
-	if err != nil {
+	if err := f.Bind(c, c.Request); err != nil {
 		return err
 	}
 	if !f.Valid() {
@@ -436,6 +434,45 @@ func (s *Site) add(c *web.Ctx) error {
 	}
 	flash(c, fmt.Sprintf("Added %s “%s”.", e.meta.Label, e.ops.str(obj)))
 	return c.Redirect(http.StatusSeeOther, s.afterSave(c, e, obj))
+}
+
+// maxChoices is the largest related table whose rows a foreign key's select lists; bigger
+// ones keep a key input (with the lookup endpoint to find keys).
+const maxChoices = 500
+
+// formFor returns the add or edit form of obj, its foreign keys to models registered in the
+// site offered as a select of the related objects.
+func (s *Site) formFor(c *web.Ctx, e *entry, obj any) (*form.Form, error) {
+	fields := e.ops.options().fields
+	f, err := s.forms.For(obj, fields...)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range fields {
+		mf := e.meta.Field(name)
+		if mf == nil || mf.ForeignKey == nil {
+			continue
+		}
+		target := s.entryByModel(mf.ForeignKey.Model)
+		if target == nil {
+			continue
+		}
+		rows, more, err := target.ops.list(c, &listQuery{limit: maxChoices})
+		if err != nil {
+			return nil, err
+		}
+		if more {
+			continue
+		}
+		choices := make([]form.Choice, len(rows))
+		for i, r := range rows {
+			choices[i] = form.Choice{Value: target.ops.pk(r), Label: target.ops.str(r)}
+		}
+		if err := f.SetChoices(name, choices); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
 }
 
 // afterSave is where a successful add or edit goes: the list, the same object ("save and
@@ -468,19 +505,18 @@ func (s *Site) edit(c *web.Ctx) error {
 	}
 	canChange := s.allowed(c, e, "change", obj)
 	fields := e.ops.options().fields
-	if c.Method() == http.MethodGet {
-		f, err := s.forms.For(obj, fields...)
-		if err != nil {
-			return err
-		}
-		return s.renderForm(c, e, http.StatusOK, f, obj, !canChange)
-	}
-	if !canChange {
+	if c.Method() != http.MethodGet && !canChange {
 		return web.Errorf(http.StatusForbidden, "you may not change %s", e.meta.LabelPlural)
 	}
 	old := e.ops.copyObj(obj)
-	f, err := s.forms.Bind(c, c.Request, obj, fields...)
+	f, err := s.formFor(c, e, obj)
 	if err != nil {
+		return err
+	}
+	if c.Method() == http.MethodGet {
+		return s.renderForm(c, e, http.StatusOK, f, obj, !canChange)
+	}
+	if err := f.Bind(c, c.Request); err != nil {
 		return err
 	}
 	if !f.Valid() {
