@@ -100,7 +100,6 @@ func TestAdminInBrowser(t *testing.T) {
 		}
 	}
 
-
 	step("log in through the auth flow",
 		chromedp.Navigate(s.base+"/admin/"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
