@@ -149,6 +149,7 @@ func createArticle(ctx context.Context, in *newArticle) (*articleReply, error) {
 		if err := orm.Create(ctx, a); err != nil {
 			return err
 		}
+		tags := []*Tag{}
 		for _, name := range n.TagList {
 			t := &Tag{Name: strings.TrimSpace(name)}
 			if t.Name == "" {
@@ -157,11 +158,9 @@ func createArticle(ctx context.Context, in *newArticle) (*articleReply, error) {
 			if err := orm.Upsert(ctx, t, []string{"name"}, nil); err != nil {
 				return err
 			}
-			if err := orm.Link(ctx, a, "Tags", t); err != nil {
-				return err
-			}
+			tags = append(tags, t)
 		}
-		return nil
+		return orm.Link(ctx, a, "Tags", tags...)
 	})
 	if err != nil {
 		return nil, err
@@ -169,14 +168,19 @@ func createArticle(ctx context.Context, in *newArticle) (*articleReply, error) {
 	return load(ctx, a.Slug, me)
 }
 
-// authored returns the reader and the article slug names, refusing with 403 the articles
-// the reader did not write.
-func authored(ctx context.Context, slug string) (*Profile, *Article, error) {
+// find returns the reader (nil when anonymous) and the article slug names.
+func find(ctx context.Context, slug string) (*Profile, *Article, error) {
 	me, err := reader(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	a, err := orm.Q[Article](ctx).Filter("slug", slug).First()
+	return me, a, err
+}
+
+// authored is find, refusing with 403 the articles the reader did not write.
+func authored(ctx context.Context, slug string) (*Profile, *Article, error) {
+	me, a, err := find(ctx, slug)
 	if err == nil && a.AuthorID != me.ID {
 		err = web.Error(http.StatusForbidden, "only the author may change this article")
 	}
@@ -210,17 +214,10 @@ func deleteArticle(ctx context.Context, in *bySlug) (*struct{}, error) {
 
 func favorite(on bool) api.Handler[bySlug, articleReply] {
 	return func(ctx context.Context, in *bySlug) (*articleReply, error) {
-		me, err := reader(ctx)
-		if err != nil {
-			return nil, err
-		}
-		a, err := orm.Q[Article](ctx).Filter("slug", in.Slug).First()
-		if err != nil {
-			return nil, err
-		}
-		if on {
+		me, a, err := find(ctx, in.Slug)
+		if err == nil && on {
 			err = orm.Link(ctx, a, "FavoritedBy", me)
-		} else {
+		} else if err == nil {
 			err = orm.Unlink(ctx, a, "FavoritedBy", me)
 		}
 		if err != nil {
@@ -231,32 +228,17 @@ func favorite(on bool) api.Handler[bySlug, articleReply] {
 }
 
 func listTags(ctx context.Context, _ *struct{}) (*tagsReply, error) {
-	tags, err := orm.Q[Tag](ctx).OrderBy("name").All()
-	names := make([]string, len(tags))
-	for i, t := range tags {
-		names[i] = t.Name
-	}
+	names, err := orm.Raw[string](ctx, "SELECT name FROM tags ORDER BY name")
 	return &tagsReply{names}, err
 }
 
 // slugify turns a title into a URL segment ("How to train your dragon" →
 // "how-to-train-your-dragon-k3x9z1"); the random suffix keeps equal titles apart.
 func slugify(title string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		if b.Len() >= 200 {
-			break
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		} else {
-			dash = true
-		}
+	words := strings.FieldsFunc(strings.ToLower(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	base := strings.Join(words, "-")
+	if len(base) > 200 {
+		base = strings.ToValidUTF8(base[:200], "")
 	}
-	return b.String() + "-" + strconv.FormatUint(rand.Uint64()>>24, 36)
+	return base + "-" + strconv.FormatUint(rand.Uint64()>>24, 36)
 }

@@ -39,11 +39,7 @@ func comments(a *api.API) {
 }
 
 func listComments(ctx context.Context, in *bySlug) (*commentsReply, error) {
-	me, err := reader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a, err := orm.Q[Article](ctx).Filter("slug", in.Slug).First()
+	me, a, err := find(ctx, in.Slug)
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +51,7 @@ func listComments(ctx context.Context, in *bySlug) (*commentsReply, error) {
 }
 
 func addComment(ctx context.Context, in *newComment) (*commentReply, error) {
-	me, err := reader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a, err := orm.Q[Article](ctx).Filter("slug", in.Slug).First()
+	me, a, err := find(ctx, in.Slug)
 	if err != nil {
 		return nil, err
 	}

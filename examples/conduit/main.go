@@ -6,6 +6,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"strings"
@@ -78,10 +79,8 @@ func (g specErrors) Handle(pattern string, h web.HandlerFunc) *web.Route {
 		for _, f := range p.Errors {
 			msgs = append(msgs, strings.TrimPrefix(f.Location, "body.")+": "+f.Message)
 		}
-		if len(msgs) == 0 && p.Detail != "" {
-			msgs = append(msgs, strings.TrimPrefix(p.Detail, "orm: "))
-		} else if len(msgs) == 0 {
-			msgs = append(msgs, strings.ToLower(p.Title))
+		if len(msgs) == 0 {
+			msgs = append(msgs, cmp.Or(strings.TrimPrefix(p.Detail, "orm: "), strings.ToLower(p.Title)))
 		}
 		return c.JSON(p.Status, errorBody(msgs...))
 	})

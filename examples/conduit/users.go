@@ -97,7 +97,7 @@ func register(ctx context.Context, in *registration) (*userReply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return issue(ctx, u, p)
+	return reply(ctx, u, p, "")
 }
 
 func logIn(ctx context.Context, in *credentials) (*userReply, error) {
@@ -115,20 +115,17 @@ func logIn(ctx context.Context, in *credentials) (*userReply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return issue(ctx, u, p)
+	return reply(ctx, u, p, "")
 }
 
-// issue creates a personal access token for u: the token the spec calls a JWT.
-func issue(ctx context.Context, u *auth.User, p *Profile) (*userReply, error) {
-	tok, _, err := auth.CreateToken(ctx, u, auth.TokenOptions{Name: "conduit login", TTL: 30 * 24 * time.Hour})
-	if err != nil {
-		return nil, err
+// reply answers u's account with token, or with a new personal access token (the token the
+// spec calls a JWT) when token is "".
+func reply(ctx context.Context, u *auth.User, p *Profile, token string) (*userReply, error) {
+	var err error
+	if token == "" {
+		token, _, err = auth.CreateToken(ctx, u, auth.TokenOptions{Name: "conduit login", TTL: 30 * 24 * time.Hour})
 	}
-	return reply(u, p, tok), nil
-}
-
-func reply(u *auth.User, p *Profile, token string) *userReply {
-	return &userReply{User{Email: u.Email, Token: token, Username: p.Username, Bio: p.Bio, Image: p.Image}}
+	return &userReply{User{Email: u.Email, Token: token, Username: p.Username, Bio: p.Bio, Image: p.Image}}, err
 }
 
 // reader returns the profile of the authenticated user, with the profiles it follows, or
@@ -147,7 +144,7 @@ func currentUser(ctx context.Context, _ *struct{}) (*userReply, error) {
 		return nil, err
 	}
 	c := api.Ctx(ctx)
-	return reply(auth.CurrentUser(c), p, strings.TrimPrefix(c.Header("Authorization"), "Bearer ")), nil
+	return reply(ctx, auth.CurrentUser(c), p, strings.TrimPrefix(c.Header("Authorization"), "Bearer "))
 }
 
 func updateUser(ctx context.Context, in *userUpdate) (*userReply, error) {
@@ -175,15 +172,21 @@ func updateUser(ctx context.Context, in *userUpdate) (*userReply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reply(u, p, strings.TrimPrefix(c.Header("Authorization"), "Bearer ")), nil
+	return reply(ctx, u, p, strings.TrimPrefix(c.Header("Authorization"), "Bearer "))
+}
+
+// profile returns the reader (nil when anonymous) and the profile of username.
+func profile(ctx context.Context, username string) (*Profile, *Profile, error) {
+	me, err := reader(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := orm.Q[Profile](ctx).Filter("username", username).First()
+	return me, p, err
 }
 
 func getProfile(ctx context.Context, in *byUsername) (*profileReply, error) {
-	me, err := reader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := orm.Q[Profile](ctx).Filter("username", in.Username).First()
+	me, p, err := profile(ctx, in.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -193,21 +196,17 @@ func getProfile(ctx context.Context, in *byUsername) (*profileReply, error) {
 
 func follow(on bool) api.Handler[byUsername, profileReply] {
 	return func(ctx context.Context, in *byUsername) (*profileReply, error) {
-		me, err := reader(ctx)
-		if err != nil {
-			return nil, err
-		}
-		p, err := orm.Q[Profile](ctx).Filter("username", in.Username).First()
-		if err != nil {
-			return nil, err
-		}
-		if on {
+		me, p, err := profile(ctx, in.Username)
+		if err == nil && on {
 			err = orm.Link(ctx, me, "Follows", p)
-		} else {
+		} else if err == nil {
 			err = orm.Unlink(ctx, me, "Follows", p)
 		}
+		if err != nil {
+			return nil, err
+		}
 		p.Following = on
-		return &profileReply{p}, err
+		return &profileReply{p}, nil
 	}
 }
 
