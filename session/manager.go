@@ -105,7 +105,8 @@ type ctxKey struct{}
 func (m *Manager) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := &Session{m: m, req: r}
-		sw := &writer{ResponseWriter: w, s: s}
+		sw := &s.w // one allocation for both
+		sw.ResponseWriter, sw.s = w, s
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
 		s.req = r
 		next.ServeHTTP(sw, r)

@@ -38,6 +38,8 @@ type Session struct {
 	clearCk  bool // the cookie must be deleted
 	cookieOK bool // the client holds a cookie for id
 	varied   bool // Vary: Cookie has been added
+
+	w writer // the middleware's writer, allocated with the session
 }
 
 // load reads the session from the store the first time it is needed. The caller holds mu.
