@@ -118,7 +118,13 @@ func New(fsys fs.FS, cfg Config) (*Bundle, error) {
 		if err != nil {
 			return fmt.Errorf("i18n: reading %s: %w", name, err)
 		}
-		if d.IsDir() || path.Ext(name) != ".json" || strings.HasPrefix(d.Name(), ".") {
+		if name != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || path.Ext(name) != ".json" {
 			return nil
 		}
 		var loc string

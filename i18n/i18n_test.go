@@ -304,6 +304,21 @@ func TestNewErrors(t *testing.T) {
 	if _, err := New(nil, Config{}); err == nil {
 		t.Error("nil fs accepted")
 	}
+	// Hidden files and directories, other extensions and deeper files are not catalogues.
+	b, err := New(fstest.MapFS{
+		"en.json":            {Data: []byte(`{"a": "A"}`)},
+		".git/x.json":        {Data: []byte(`not json`)},
+		".draft.json":        {Data: []byte(`not json`)},
+		"README.md":          {Data: []byte(`# locales`)},
+		"fr/legacy/old.json": {Data: []byte(`not json`)},
+		"fr/app.json":        {Data: []byte(`{"a": "Á"}`)},
+	}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Locale("fr").T("a"); got != "Á" {
+		t.Errorf("fr a = %q", got)
+	}
 }
 
 func TestCheck(t *testing.T) {
