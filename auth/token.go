@@ -55,13 +55,13 @@ type Token struct {
 func (*Token) TableName() string { return "auth_tokens" }
 
 // ScopeList returns the token's scopes.
-func (t *Token) ScopeList() []string { return strings.Fields(t.Scopes) }
+func (t Token) ScopeList() []string { return strings.Fields(t.Scopes) }
 
 // HasScope reports whether the token grants scope.
-func (t *Token) HasScope(scope string) bool { return slices.Contains(t.ScopeList(), scope) }
+func (t Token) HasScope(scope string) bool { return slices.Contains(t.ScopeList(), scope) }
 
 // Live reports whether the token works at now: not revoked and not expired.
-func (t *Token) Live(now time.Time) bool {
+func (t Token) Live(now time.Time) bool {
 	return t.RevokedAt == nil && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt))
 }
 
