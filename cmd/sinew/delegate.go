@@ -4,17 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 )
 
 // delegateHelp is the help of an app-level command that sinew runs through the app.
 func delegateHelp(name string) string {
 	return fmt.Sprintf(`Usage: sinew %s [arguments]
 
-Runs "go run . %s [arguments]" in the current directory, which must hold a Sinew app (a
-go.mod requiring github.com/sinewdev/sinew): the app's binary implements the command, so
-"sinew %s" and "./app %s" do the same thing. "sinew %s --help" shows the app's own help
-for it. The exit code is the app's.
+Builds the Sinew app of the current directory (or the nearest one above, found by its
+go.mod requiring github.com/sinewdev/sinew) and runs "app %s [arguments]" in its folder:
+the app's binary implements the command, so "sinew %s" and "./app %s" do the same thing
+("go run . %s" too, except that go run turns every failure into exit code 1). The exit code
+is the app's.
 `, name, name, name, name, name)
 }
 
@@ -25,7 +28,19 @@ func delegate(name string) func(ctx context.Context, e *env, args []string) erro
 		if err != nil {
 			return err
 		}
-		cmd := exec.CommandContext(ctx, "go", append([]string{"run", ".", name}, args...)...)
+		dir, err := os.MkdirTemp("", "sinew-run-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		bin := filepath.Join(dir, "app")
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+		build.Dir = root
+		build.Stdout, build.Stderr = e.stderr, e.stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("building the app in %s: %w", root, err)
+		}
+		cmd := exec.CommandContext(ctx, bin, append([]string{name}, args...)...)
 		cmd.Dir = root
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.stdout, e.stderr
 		if err := cmd.Run(); err != nil {

@@ -129,7 +129,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if kind == "scaffold" && app.apiOnly {
 		return usagef("scaffold makes HTML pages, and this app has no templates directory (--api-only): use generate resource")
 	}
-	m, err := newModel(app, pos[1], pos[2:])
+	m, err := newModel(app, pos[1], pos[2:], *force)
 	if err != nil {
 		return err
 	}
@@ -202,7 +202,7 @@ func generateMigration(ctx context.Context, e *env, app *appInfo, name string, r
 }
 
 // newModel checks NAME and the field arguments and returns the model to generate.
-func newModel(app *appInfo, name string, args []string) (*model, error) {
+func newModel(app *appInfo, name string, args []string, force bool) (*model, error) {
 	if why := checkIdent(name, false); why != "" {
 		return nil, usagef("invalid model name %q: it %s", clip(name), why)
 	}
@@ -211,8 +211,8 @@ func newModel(app *appInfo, name string, args []string) (*model, error) {
 	if predeclared[v] || predeclared[strings.ToLower(goName)] || goName == "Resources" || goName == "Model" {
 		return nil, usagef("invalid model name %q: it clashes with a name the app already uses", clip(name))
 	}
-	if app.models[goName] {
-		return nil, usagef("model %s already exists in the app", goName)
+	if app.models[goName] && !force {
+		return nil, usagef("model %s already exists in the app (use --force to generate it again)", goName)
 	}
 	words := strings.Split(snake(goName), "_")
 	words[len(words)-1] = plural(words[len(words)-1])
@@ -250,7 +250,9 @@ func newModel(app *appInfo, name string, args []string) (*model, error) {
 		case "uuid":
 			imports["github.com/google/uuid"] = true
 		case "references":
-			m.Refs = append(m.Refs, f)
+			if !f.Null {
+				m.Refs = append(m.Refs, f)
+			}
 		}
 		if len(m.Listed) < 4 && f.Kind != "text" && f.Kind != "json" {
 			m.Listed = append(m.Listed, f)
@@ -327,6 +329,14 @@ func parseField(app *appInfo, m *model, arg string) (*field, error) {
 		if predeclared[f.RefVar] || f.RefVar == m.Var {
 			f.RefVar += "Ref"
 		}
+		if f.Ref == m.Name {
+			// A reference to the model itself (a parent) must be nullable: the first row
+			// has none to point to.
+			f.Null, f.GoType = true, "*int64"
+			f.Tag = fmt.Sprintf(`orm:"fk=%s,ondelete=setnull,null" json:"%s"`, f.Ref, f.Column)
+			f.ShowExpr = "{{with .%s." + f.Name + "}}{{.}}{{end}}"
+			return f, nil
+		}
 		f.GoType = "int64"
 		f.Tag = fmt.Sprintf(`orm:"fk=%s,ondelete=cascade" json:"%s"`, f.Ref, f.Column)
 		f.Validate = "required"
@@ -386,7 +396,7 @@ func parseField(app *appInfo, m *model, arg string) (*field, error) {
 		opts = append(opts, "null")
 		if kind != "json" {
 			f.GoType = "*" + f.GoType
-			f.GoSample, f.JSONSample, f.FormSample = "", "", ""
+			f.GoSample, f.JSONSample, f.FormSample, f.Shown = "", "", "", ""
 		}
 	}
 	if f.Unique {

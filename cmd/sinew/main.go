@@ -67,7 +67,7 @@ func commands() []*command {
 		{name: "dev", args: "[--addr HOST:PORT]",
 			summary: "serve the app, rebuilding and restarting it when a file changes", help: devHelp, run: runDev},
 		{name: "migrate", args: "[status | rollback [N] | sql NAME]",
-			summary: "apply the app's migrations (go run . migrate)", help: delegateHelp("migrate"), run: delegate("migrate")},
+			summary: "apply the app's migrations (the app's own command)", help: delegateHelp("migrate"), run: delegate("migrate")},
 		{name: "makemigrations", args: "[--name NAME] [--empty] [--check] [--dry-run] [--rename old=new]...",
 			summary: "write the migration that brings the schema to the models (go run . makemigrations)", help: delegateHelp("makemigrations"), run: delegate("makemigrations")},
 		{name: "createsuperuser", args: "",
