@@ -72,7 +72,7 @@ func articles(a *api.API) {
 	api.Post(a, "/articles", createArticle, api.Op{ID: "CreateArticle", Tags: tags, Security: login, Status: http.StatusCreated})
 	api.Get(a, "/articles/{slug}", getArticle, api.Op{ID: "GetArticle", Tags: tags, Errors: []int{404}})
 	api.Put(a, "/articles/{slug}", updateArticle, api.Op{ID: "UpdateArticle", Tags: tags, Security: login, Errors: []int{404}})
-	api.Delete(a, "/articles/{slug}", deleteArticle, api.Op{ID: "DeleteArticle", Tags: tags, Security: login, Errors: []int{404}})
+	api.Delete(a, "/articles/{slug}", deleteArticle, api.Op{ID: "DeleteArticle", Tags: tags, Security: login, Status: http.StatusNoContent, Errors: []int{404}})
 	tags = []string{"Favorites"}
 	api.Post(a, "/articles/{slug}/favorite", favorite(true), api.Op{ID: "CreateArticleFavorite", Tags: tags, Security: login, Errors: []int{404}})
 	api.Delete(a, "/articles/{slug}/favorite", favorite(false), api.Op{ID: "DeleteArticleFavorite", Tags: tags, Security: login, Errors: []int{404}})

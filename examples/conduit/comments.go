@@ -35,7 +35,7 @@ func comments(a *api.API) {
 	tags := []string{"Comments"}
 	api.Get(a, "/articles/{slug}/comments", listComments, api.Op{ID: "GetArticleComments", Tags: tags, Errors: []int{404}})
 	api.Post(a, "/articles/{slug}/comments", addComment, api.Op{ID: "CreateArticleComment", Tags: tags, Security: login, Errors: []int{404}})
-	api.Delete(a, "/articles/{slug}/comments/{id}", deleteComment, api.Op{ID: "DeleteArticleComment", Tags: tags, Security: login, Errors: []int{404}})
+	api.Delete(a, "/articles/{slug}/comments/{id}", deleteComment, api.Op{ID: "DeleteArticleComment", Tags: tags, Security: login, Status: http.StatusNoContent, Errors: []int{404}})
 }
 
 func listComments(ctx context.Context, in *bySlug) (*commentsReply, error) {

@@ -71,7 +71,7 @@ var errBadLogin = web.Error(http.StatusUnauthorized, "email or password is inval
 func users(a *api.API) {
 	tags := []string{"User and Authentication"}
 	api.Post(a, "/users", register, api.Op{ID: "CreateUser", Tags: tags, Status: http.StatusCreated})
-	api.Post(a, "/users/login", logIn, api.Op{ID: "Login", Tags: tags})
+	api.Post(a, "/users/login", logIn, api.Op{ID: "Login", Tags: tags, Errors: []int{401}})
 	api.Get(a, "/user", currentUser, api.Op{ID: "GetCurrentUser", Tags: tags, Security: login})
 	api.Put(a, "/user", updateUser, api.Op{ID: "UpdateCurrentUser", Tags: tags, Security: login})
 	tags = []string{"Profile"}
