@@ -17,6 +17,7 @@ import (
 	"github.com/sinewdev/sinew/examples/conduit/migrations"
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/web"
+	"github.com/sinewdev/sinew/web/middleware"
 )
 
 func main() {
@@ -40,7 +41,8 @@ func setup(app *sinew.App) {
 	auth.Register(app, auth.Config{Flows: auth.FlowsConfig{Prefix: "-"}}) // no HTML pages
 	app.Models(Profile{}, Article{}, Tag{}, Comment{})
 	app.Migrations(migrations.All)
-	app.CSRFExempt("/api/") // no cookies here: the token is the credential
+	app.CSRFExempt("/api/")                                                      // no cookies here: the token is the credential
+	app.Use(middleware.CORS(middleware.CORSConfig{AllowOrigins: []string{"*"}})) // front-ends live elsewhere
 
 	a := api.New(specErrors{app.Group("/api")}, api.Config{
 		Title: "Conduit API", Version: "1.1.0", Description: "The RealWorld API, written with Sinew.",
