@@ -28,6 +28,7 @@ func main() {
 
 // setup registers the models, the authentication and the API on app; tests call it too.
 func setup(app *sinew.App) {
+	app.Use(middleware.CORS(middleware.CORSConfig{AllowOrigins: []string{"*"}}))
 	// The spec's scheme is `Authorization: Token <token>`: read it as the Bearer scheme that
 	// package auth authenticates (personal access tokens, issued at login).
 	app.Use(func(next http.Handler) http.Handler {
@@ -41,8 +42,8 @@ func setup(app *sinew.App) {
 	auth.Register(app, auth.Config{Flows: auth.FlowsConfig{Prefix: "-"}}) // no HTML pages
 	app.Models(Profile{}, Article{}, Tag{}, Comment{})
 	app.Migrations(migrations.All)
-	app.CSRFExempt("/api/")                                                      // no cookies here: the token is the credential
-	app.Use(middleware.CORS(middleware.CORSConfig{AllowOrigins: []string{"*"}})) // front-ends live elsewhere
+	// No cookies here (the token is the credential), and front-ends live on other origins.
+	app.CSRFExempt("/api/")
 
 	a := api.New(specErrors{app.Group("/api")}, api.Config{
 		Title: "Conduit API", Version: "1.1.0", Description: "The RealWorld API, written with Sinew.",
