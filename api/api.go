@@ -250,39 +250,13 @@ func Register[In, Out any](a *API, method, path string, h Handler[In, Out], op .
 	if err != nil {
 		panic(fmt.Sprintf("api: %s %s: %v", method, path, err))
 	}
-	if o.Security == nil {
-		o.Security = st.cfg.Security
-	}
-	if len(o.Security) > 0 && st.cfg.Authorize == nil {
-		panic(fmt.Sprintf("api: %s %s declares security but Config.Authorize is nil", method, path))
-	}
-	for _, r := range o.Security {
-		if r.Scheme != SchemeSession && r.Scheme != SchemeBearer {
-			panic(fmt.Sprintf("api: %s %s: unknown security scheme %q (use api.Session or api.Bearer)", method, path, r.Scheme))
-		}
-	}
-	if o.ID == "" {
-		o.ID = operationID(h, method, a.prefix+path)
-	}
-	if o.Status == 0 {
-		o.Status = http.StatusOK
-	}
-	opn := &operation{method: method, path: a.prefix + path, op: o, in: in, out: out}
-	st.mu.Lock()
-	if prev, dup := st.ids[o.ID]; dup {
-		st.mu.Unlock()
-		panic(fmt.Sprintf("api: operation ID %q of %s %s is already used by %s %s (set Op.ID)", o.ID, method, opn.path, prev.method, prev.path))
-	}
-	st.ids[o.ID] = opn
-	st.ops = append(st.ops, opn)
-	st.spec.invalidate()
-	st.mu.Unlock()
-
+	opn := &operation{method: method, path: path, op: o, in: in, out: out}
+	a.prepare(opn, h)
 	strict := !st.cfg.AllowUnknownFields
 	valid := st.valid
 	authorize := st.cfg.Authorize
-	secured := len(o.Security) > 0
-	inPlan, outPlan, status := in, out, o.Status
+	secured := len(opn.op.Security) > 0
+	inPlan, outPlan, status := in, out, opn.op.Status
 	handler := func(c *web.Ctx) error {
 		if secured {
 			if err := authorize(c, opn.op.Security); err != nil {
@@ -307,7 +281,47 @@ func Register[In, Out any](a *API, method, path string, h Handler[In, Out], op .
 		}
 		return outPlan.write(c, st, res, status)
 	}
-	return a.reg.Handle(method+" "+path, handler)
+	return a.add(opn, handler)
+}
+
+// prepare fills an operation's defaults (ID, status, security) and checks its security.
+func (a *API) prepare(opn *operation, h any) {
+	st := a.state
+	o := &opn.op
+	if o.Security == nil {
+		o.Security = st.cfg.Security
+	}
+	if len(o.Security) > 0 && st.cfg.Authorize == nil {
+		panic(fmt.Sprintf("api: %s %s declares security but Config.Authorize is nil", opn.method, opn.path))
+	}
+	for _, r := range o.Security {
+		if r.Scheme != SchemeSession && r.Scheme != SchemeBearer {
+			panic(fmt.Sprintf("api: %s %s: unknown security scheme %q (use api.Session or api.Bearer)", opn.method, opn.path, r.Scheme))
+		}
+	}
+	if o.ID == "" {
+		o.ID = operationID(h, opn.method, a.prefix+opn.path)
+	}
+	if o.Status == 0 {
+		o.Status = http.StatusOK
+	}
+}
+
+// add records an operation for the document and registers its handler.
+func (a *API) add(opn *operation, handler web.HandlerFunc) *web.Route {
+	st := a.state
+	route := opn.path
+	opn.path = a.prefix + opn.path
+	st.mu.Lock()
+	if prev, dup := st.ids[opn.op.ID]; dup {
+		st.mu.Unlock()
+		panic(fmt.Sprintf("api: operation ID %q of %s %s is already used by %s %s (set Op.ID)", opn.op.ID, opn.method, opn.path, prev.method, prev.path))
+	}
+	st.ids[opn.op.ID] = opn
+	st.ops = append(st.ops, opn)
+	st.spec.invalidate()
+	st.mu.Unlock()
+	return a.reg.Handle(opn.method+" "+route, handler)
 }
 
 // operationID derives an ID from the handler's function name ("getPost"), or from the method
@@ -357,4 +371,7 @@ type operation struct {
 	op           Op
 	in           *inputPlan
 	out          *outputPlan
+	// doc, when set, documents the operation instead of in and out (resources, whose
+	// parameters and bodies depend on their configuration).
+	doc func(g *schemaGen, op *Operation)
 }

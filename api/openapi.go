@@ -219,6 +219,11 @@ func (g *schemaGen) operation(o *operation) *Operation {
 		Deprecated:  o.op.Deprecated,
 		Responses:   map[string]*Response{},
 	}
+	if o.doc != nil {
+		o.doc(g, op)
+		g.errors(o, op)
+		return op
+	}
 	inPlan := g.plan(o.in.typ)
 	for _, pr := range o.in.params {
 		s := g.schemaFor(pr.field.Type, false)
@@ -251,15 +256,21 @@ func (g *schemaGen) operation(o *operation) *Operation {
 		op.RequestBody = rb
 	}
 	op.Responses[strconv.Itoa(o.op.Status)] = g.response(o)
+	g.errors(o, op)
+	return op
+}
+
+// errors documents the problem responses of an operation.
+func (g *schemaGen) errors(o *operation, op *Operation) {
 	problem := func(code int) {
 		op.Responses[strconv.Itoa(code)] = &Response{Description: http.StatusText(code),
 			Content: map[string]*MediaType{"application/problem+json": {Schema: g.schemaFor(problemType, false)}}}
 	}
-	if len(o.in.params) > 0 || o.in.hasBody {
+	if len(op.Parameters) > 0 || op.RequestBody != nil {
 		problem(http.StatusBadRequest)
 		problem(http.StatusUnprocessableEntity)
 	}
-	if o.in.hasBody {
+	if op.RequestBody != nil {
 		problem(http.StatusRequestEntityTooLarge)
 		problem(http.StatusUnsupportedMediaType)
 	}
@@ -278,7 +289,6 @@ func (g *schemaGen) operation(o *operation) *Operation {
 		problem(code)
 	}
 	problem(http.StatusInternalServerError)
-	return op
 }
 
 var problemType = reflect.TypeFor[web.Problem]()
