@@ -390,7 +390,7 @@ td,th{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:to
 <table>
 <tr><th>version</th><td>{{.Build.Version}}</td></tr>
 <tr><th>module</th><td>{{.Build.Path}}</td></tr>
-<tr><th>commit</th><td>{{.Build.Revision}}{{if .Build.Modified}} (modified){{end}} {{.Build.Time}}</td></tr>
+<tr><th>commit</th><td>{{with .Build.Revision}}{{.}}{{else}}not recorded (built outside a VCS checkout, or with -buildvcs=false){{end}}{{if .Build.Modified}} (modified){{end}} {{.Build.Time}}</td></tr>
 <tr><th>Go</th><td>{{.Build.GoVersion}}</td></tr>
 <tr><th>started</th><td>{{.Started.Format "2006-01-02 15:04:05 MST"}} (up {{.Uptime}})</td></tr>
 <tr><th>runtime</th><td>{{.Runtime.Goroutines}} goroutines, heap {{.Runtime.HeapAlloc}} B, sys {{.Runtime.Sys}} B, {{.Runtime.NumGC}} GCs, GOMAXPROCS {{.Runtime.GOMAXPROCS}}</td></tr>
