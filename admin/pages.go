@@ -29,8 +29,8 @@ func (s *Site) dashboard(c *web.Ctx) error {
 		for mi := range groups[gi].Models {
 			m := &groups[gi].Models[mi]
 			e := s.bySlug[m.Slug]
-			if n, err := e.ops.count(c, &listQuery{}); err == nil {
-				m.Count, m.HasCount = n, true
+			if n, err := s.countRows(c, e, &listQuery{}); err == nil {
+				m.Count, m.HasCount, m.Approx = n.N, true, n.Approx
 			}
 		}
 	}
@@ -127,7 +127,7 @@ func (s *Site) renderList(c *web.Ctx, e *entry, status int, notice string) error
 	if err != nil {
 		return badQuery(err)
 	}
-	total, err := e.ops.count(c, lq)
+	total, err := s.countRows(c, e, lq)
 	if err != nil {
 		return badQuery(err)
 	}
@@ -186,7 +186,10 @@ func (s *Site) renderList(c *web.Ctx, e *entry, status int, notice string) error
 			actions = append(actions, a)
 		}
 	}
-	pages := (total + int64(lq.limit) - 1) / int64(lq.limit)
+	var pages int64
+	if total.Known {
+		pages = (total.N + int64(lq.limit) - 1) / int64(lq.limit)
+	}
 	data := map[string]any{
 		"Title":     capitalize(e.meta.LabelPlural),
 		"Model":     e.meta,

@@ -198,6 +198,7 @@ type navModel struct {
 	Slug               string
 	Count              int64
 	HasCount           bool
+	Approx             bool // Count is an estimate
 }
 
 // nav lists the models the user may view, grouped.
