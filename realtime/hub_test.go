@@ -536,6 +536,45 @@ func TestAbruptDisconnect(t *testing.T) {
 	waitFor(t, "the connection to be unregistered", func() bool { return s.hub.Stats().Connections == 1 })
 }
 
+// A client may send its first frames in the same packet as its handshake: they must not be
+// lost when the hub swaps net/http's buffers for smaller ones.
+func TestFramesPipelinedWithTheHandshake(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, realtime.Config{}, nil)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var req strings.Builder
+	fmt.Fprintf(&req, "GET /rt/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nX-User: bob\r\n\r\n")
+	for _, ch := range []string{"public.p1", "public.p2"} {
+		req.Write(maskedText(`{"type":"subscribe","channel":"` + ch + `"}`))
+	}
+	if _, err := conn.Write([]byte(req.String())); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 4096)
+	var got strings.Builder
+	for !strings.Contains(got.String(), `"channel":"public.p2","event":"sinew:subscribed"`) {
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("read: %v; got %q", err, got.String())
+		}
+		got.Write(buf[:n])
+	}
+	if !strings.Contains(got.String(), `"channel":"public.p1","event":"sinew:subscribed"`) {
+		t.Fatalf("first subscription lost: %q", got.String())
+	}
+}
+
+// maskedText encodes a client's text frame (payload under 126 bytes) with a zero mask.
+func maskedText(payload string) []byte {
+	return append([]byte{0x81, 0x80 | byte(len(payload)), 0, 0, 0, 0}, payload...)
+}
+
 func TestDrainAndClose(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, realtime.Config{}, nil)

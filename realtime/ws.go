@@ -1,11 +1,15 @@
 package realtime
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"reflect"
 	"strconv"
 	"unicode/utf8"
@@ -121,7 +125,7 @@ func (h *Hub) ServeWS(c *web.Ctx) error {
 		return err
 	}
 	var cl *client
-	conn, err := websocket.Accept(c.Writer, c.Request, &websocket.AcceptOptions{
+	conn, err := websocket.Accept(smallBuffers{c.Writer}, c.Request, &websocket.AcceptOptions{
 		OriginPatterns: h.cfg.OriginPatterns,
 		OnPongReceived: func(context.Context, []byte) {
 			if cl != nil {
@@ -141,24 +145,37 @@ func (h *Hub) ServeWS(c *web.Ctx) error {
 		_ = conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return nil
 	}
-	defer h.unregister(cl)
-
-	ctx := h.ctx
 	for _, ch := range c.QueryValues()["channel"] {
-		if _, err := h.subscribe(ctx, cl, ch, subscribeOpts{}); err != nil {
+		if _, err := h.subscribe(h.ctx, cl, ch, subscribeOpts{}); err != nil {
 			cl.replyError(ch, "", err)
 		}
 	}
+	// The connection is read by a goroutine of the hub's, and this handler returns: net/http's
+	// goroutine, its deeper stack and the request are released, which matters with tens of
+	// thousands of idle connections.
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer h.unregister(cl)
+		h.readLoop(cl, conn)
+	}()
+	return nil
+}
+
+// readLoop reads a WebSocket's commands until the connection ends.
+func (h *Hub) readLoop(cl *client, conn *websocket.Conn) {
 	malformed := 0
 	for {
-		typ, data, err := conn.Read(ctx)
+		// No deadline here (the hub's heartbeat finds dead peers), and a context without
+		// Done spares coder/websocket a cancellation hook per read.
+		typ, data, err := conn.Read(context.Background())
 		if err != nil {
 			// The client closed, went away or broke the protocol (coder/websocket has
 			// answered an oversized frame with 1009), or answered our close frame: either
 			// way the handshake is over, so the TCP connection can go now rather than when
 			// a Close in progress times out waiting for the client to drop it first.
 			_ = conn.CloseNow()
-			return nil
+			return
 		}
 		cl.seen()
 		h.stats.received.Add(1)
@@ -166,7 +183,7 @@ func (h *Hub) ServeWS(c *web.Ctx) error {
 			cl.kill(int(websocket.StatusUnsupportedData), "binary messages are not supported")
 			continue
 		}
-		if err := h.handleCommand(ctx, cl, data); err != nil {
+		if err := h.handleCommand(h.ctx, cl, data); err != nil {
 			malformed++
 			if malformed > maxMalformed {
 				cl.kill(CloseProtocolError, "too many malformed messages")
@@ -175,6 +192,39 @@ func (h *Hub) ServeWS(c *web.Ctx) error {
 		}
 		malformed = 0
 	}
+}
+
+// Buffer sizes of an upgraded connection. Clients send small commands and the hub writes
+// envelopes of a few hundred bytes; larger frames bypass the buffers.
+const (
+	wsReadBuffer  = 512
+	wsWriteBuffer = 1024
+)
+
+// smallBuffers hands coder/websocket the hijacked connection with smaller buffers than
+// net/http's 4 KiB reader and writer, keeping any bytes the client sent ahead.
+type smallBuffers struct {
+	http.ResponseWriter
+}
+
+func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	// Frames the client sent right after its handshake may already be in net/http's
+	// reader: they must be in the new reader's buffer (coder/websocket keeps what is
+	// buffered and reads the connection directly afterwards).
+	n := brw.Reader.Buffered()
+	b, _ := brw.Reader.Peek(n)
+	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(b)), conn), max(wsReadBuffer, n))
+	if n > 0 {
+		if _, err := br.Peek(n); err != nil {
+			_ = conn.Close()
+			return nil, nil, err
+		}
+	}
+	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, wsWriteBuffer)), nil
 }
 
 // handleCommand runs one client command; it returns an error only for malformed input
