@@ -58,7 +58,9 @@ func OpenStore(ctx context.Context, storeURL string, db *orm.DB) (Store, error) 
 func redact(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err
+		// The parser's messages quote parts of the URL (a "port" that is the end of a
+		// password containing '/'): none of its text is repeated.
+		return errors.New("malformed URL (percent-encode special characters in the password)")
 	}
 	return err
 }

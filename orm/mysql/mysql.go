@@ -119,12 +119,10 @@ func parseURL(rest string) (*mysql.Config, error) {
 	}
 	u, err := url.Parse("mysql://" + rest)
 	if err != nil {
-		// url.Parse quotes the whole URL, password included: report only what failed.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("mysql: invalid database URL: %v", err)
+		// url.Parse's messages quote parts of the URL (a port that is really the end of a
+		// password with a '/' in it): none of its text is repeated.
+		return nil, errors.New("mysql: invalid database URL: it does not parse as mysql://user:password@host:port/database " +
+			"(percent-encode special characters such as / @ : in the user name and password)")
 	}
 	if u.User != nil {
 		mc.User = u.User.Username()

@@ -62,6 +62,8 @@ func TestConfigErrors(t *testing.T) {
 		{"mysql://u:s3cretpw@h/d?interpolateParams=maybe", "invalid URL parameters"},
 		{"mysql://u:s3cretpw@h/a/b", "bad database name"},
 		{"mysql://u:s3cret%zz@h/d", "invalid database URL"},
+		{"mysql://u:s3c/retpw@h:3306/d", "invalid database URL"},
+		{"mysql://u:s3c:ret/pw@h/d", "invalid database URL"},
 		{"u:s3cretpw@tcp(h:3306)/d?parseTime=perhaps", "invalid DSN"},
 		{"u:s3cretpw@tcp(h:3306)d", "invalid DSN"},
 	}
@@ -71,7 +73,7 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("Config(%q) = %v, want an error containing %q", tt.url, err, tt.want)
 			continue
 		}
-		if strings.Contains(err.Error(), "s3cret") {
+		if strings.Contains(err.Error(), "s3c") || strings.Contains(err.Error(), "retpw") {
 			t.Errorf("Config(%q): the error shows the password: %v", tt.url, err)
 		}
 	}
