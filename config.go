@@ -138,6 +138,10 @@ type Config struct {
 	OTLPEndpoint string
 	// ServiceName names the service in exported spans (OTEL_SERVICE_NAME). Default: "sinew".
 	ServiceName string
+	// TraceSampleRatio is the fraction of new traces recorded, in (0, 1]; requests that
+	// continue a caller's trace follow the caller's decision (OTEL_TRACES_SAMPLER_ARG with
+	// OTEL_TRACES_SAMPLER=parentbased_traceidratio). Default: 1, every trace.
+	TraceSampleRatio float64
 	// DrainDelay is how long the app keeps accepting requests after readiness turns false
 	// at shutdown, so that load balancers stop sending before connections are refused
 	// (SINEW_DRAIN_DELAY; 5s suits Kubernetes). It counts against DrainTimeout. Default: 0.

@@ -50,20 +50,33 @@ func (ob *appObserve) stopServers(ctx context.Context) error {
 const minOpsToken = 16
 
 // observeConfigFromEnv reads SINEW_OPS_TOKEN, SINEW_OPS_ADDR, OTEL_EXPORTER_OTLP_ENDPOINT,
-// OTEL_SERVICE_NAME and SINEW_DRAIN_DELAY.
+// OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER(_ARG) and SINEW_DRAIN_DELAY.
 func observeConfigFromEnv(cfg *Config, get func(string) string) []error {
 	cfg.OpsToken = get("SINEW_OPS_TOKEN")
 	cfg.OpsAddr = get("SINEW_OPS_ADDR")
 	cfg.OTLPEndpoint = get("OTEL_EXPORTER_OTLP_ENDPOINT")
 	cfg.ServiceName = get("OTEL_SERVICE_NAME")
+	var errs []error
+	switch s := get("OTEL_TRACES_SAMPLER"); s {
+	case "", "always_on", "parentbased_always_on":
+	case "traceidratio", "parentbased_traceidratio":
+		arg := get("OTEL_TRACES_SAMPLER_ARG")
+		r, err := strconv.ParseFloat(arg, 64)
+		if err != nil || !(r > 0 && r <= 1) {
+			errs = append(errs, fmt.Errorf("OTEL_TRACES_SAMPLER_ARG=%q: want a ratio above 0 and at most 1", short(arg)))
+		}
+		cfg.TraceSampleRatio = r
+	default:
+		errs = append(errs, fmt.Errorf("OTEL_TRACES_SAMPLER=%q: want parentbased_traceidratio (with OTEL_TRACES_SAMPLER_ARG) or parentbased_always_on; to turn tracing off, unset OTEL_EXPORTER_OTLP_ENDPOINT", short(s)))
+	}
 	if v := get("SINEW_DRAIN_DELAY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
-			return []error{fmt.Errorf("SINEW_DRAIN_DELAY=%q: want a duration such as 5s", short(v))}
+			return append(errs, fmt.Errorf("SINEW_DRAIN_DELAY=%q: want a duration such as 5s", short(v)))
 		}
 		cfg.DrainDelay = d
 	}
-	return nil
+	return errs
 }
 
 // checkOpsConfig validates the ops settings of a defaulted configuration.
@@ -79,6 +92,9 @@ func checkOpsConfig(c Config) error {
 		} else if c.Env == EnvProd && c.OpsToken == "" && !privateHost(host) {
 			errs = append(errs, fmt.Errorf("SINEW_OPS_ADDR=%q listens on a public or every interface without SINEW_OPS_TOKEN: set a token, or bind to a loopback or private address", short(c.OpsAddr)))
 		}
+	}
+	if c.TraceSampleRatio < 0 || c.TraceSampleRatio > 1 {
+		errs = append(errs, fmt.Errorf("TraceSampleRatio=%v: want a ratio above 0 and at most 1", c.TraceSampleRatio))
 	}
 	if c.DrainDelay < 0 || c.DrainDelay >= c.DrainTimeout {
 		errs = append(errs, fmt.Errorf("SINEW_DRAIN_DELAY=%s: want a duration from 0 to less than the drain timeout (%s)", c.DrainDelay, c.DrainTimeout))
@@ -114,7 +130,8 @@ func (a *App) installObserve() web.Middleware {
 	if err := checkOpsConfig(a.cfg); err != nil {
 		a.cfgErr = errors.Join(a.cfgErr, err)
 	}
-	o, err := observe.New(observe.Config{OTLPEndpoint: a.cfg.OTLPEndpoint, ServiceName: a.cfg.ServiceName, Logger: a.logger})
+	o, err := observe.New(observe.Config{OTLPEndpoint: a.cfg.OTLPEndpoint, ServiceName: a.cfg.ServiceName,
+		SampleRatio: a.cfg.TraceSampleRatio, Logger: a.logger})
 	if err != nil {
 		a.cfgErr = errors.Join(a.cfgErr, fmt.Errorf("sinew: OTEL_EXPORTER_OTLP_ENDPOINT: %w", err))
 		o, _ = observe.New(observe.Config{Logger: a.logger}) // tracing off; Start reports the error
@@ -272,6 +289,10 @@ func (a *App) settings() []observe.Setting {
 			secretNote = "(not set)"
 		}
 	}
+	ratio := c.TraceSampleRatio
+	if ratio <= 0 {
+		ratio = 1
+	}
 	raw := []observe.Setting{
 		{Name: "SINEW_ENV", Value: c.Env},
 		{Name: "SINEW_ADDR", Value: c.Addr},
@@ -300,6 +321,7 @@ func (a *App) settings() []observe.Setting {
 		{Name: "SINEW_OPS_ADDR", Value: c.OpsAddr},
 		{Name: "OTEL_EXPORTER_OTLP_ENDPOINT", Value: c.OTLPEndpoint},
 		{Name: "OTEL_SERVICE_NAME", Value: c.ServiceName},
+		{Name: "OTEL_TRACES_SAMPLER_ARG", Value: strconv.FormatFloat(ratio, 'g', -1, 64)},
 	}
 	for i, s := range raw {
 		raw[i].Value = observe.Redact(s.Name, s.Value)

@@ -242,6 +242,7 @@ func TestOpsConfigErrors(t *testing.T) {
 		{Env: sinew.EnvProd, SecretKey: secretKey, OpsAddr: "8.8.8.8:9090"},
 		{OTLPEndpoint: "collector:4318"},
 		{DrainDelay: -time.Second},
+		{TraceSampleRatio: 2},
 		{DrainDelay: 20 * time.Second},
 	} {
 		if cfg.Env == "" {
@@ -272,18 +273,28 @@ func TestConfigFromEnvOps(t *testing.T) {
 	env := map[string]string{
 		"SINEW_OPS_TOKEN": opsToken, "SINEW_OPS_ADDR": "127.0.0.1:9090",
 		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_SERVICE_NAME": "blog",
-		"SINEW_DRAIN_DELAY": "2s",
+		"SINEW_DRAIN_DELAY": "2s", "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.25",
 	}
 	cfg, err := sinew.ConfigFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.OpsToken != opsToken || cfg.OpsAddr != "127.0.0.1:9090" || cfg.OTLPEndpoint != "http://collector:4318" || cfg.ServiceName != "blog" || cfg.DrainDelay != 2*time.Second {
+	if cfg.OpsToken != opsToken || cfg.OpsAddr != "127.0.0.1:9090" || cfg.OTLPEndpoint != "http://collector:4318" || cfg.ServiceName != "blog" || cfg.DrainDelay != 2*time.Second || cfg.TraceSampleRatio != 0.25 {
 		t.Fatalf("config: %+v", cfg)
 	}
-	env["SINEW_DRAIN_DELAY"] = "soon"
-	if _, err := sinew.ConfigFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, ""); err == nil || !strings.Contains(err.Error(), "SINEW_DRAIN_DELAY") {
-		t.Errorf("bad SINEW_DRAIN_DELAY: %v", err)
+	for _, bad := range []struct{ name, value, want string }{
+		{"SINEW_DRAIN_DELAY", "soon", "SINEW_DRAIN_DELAY"},
+		{"OTEL_TRACES_SAMPLER_ARG", "2", "OTEL_TRACES_SAMPLER_ARG"},
+		{"OTEL_TRACES_SAMPLER_ARG", "NaN", "OTEL_TRACES_SAMPLER_ARG"},
+		{"OTEL_TRACES_SAMPLER", "jaeger_remote", "OTEL_TRACES_SAMPLER"},
+	} {
+		bad := bad
+		old := env[bad.name]
+		env[bad.name] = bad.value
+		if _, err := sinew.ConfigFromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }, ""); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s=%s: %v", bad.name, bad.value, err)
+		}
+		env[bad.name] = old
 	}
 }
 

@@ -39,6 +39,10 @@ type Config struct {
 	// TracerProvider, when set, turns tracing on with a provider set up by the caller
 	// (Shutdown leaves it alone). OTLPEndpoint is then ignored. Default: nil.
 	TracerProvider trace.TracerProvider
+	// SampleRatio is the fraction of new traces recorded, from 0 (exclusive) to 1; a
+	// request continuing a caller's trace follows the caller's decision. Default: 1 (every
+	// trace); values outside (0, 1] mean the default.
+	SampleRatio float64
 	// ServiceName and ServiceVersion name the service in exported spans.
 	// Default: "sinew" and the main module's version.
 	ServiceName, ServiceVersion string
@@ -121,10 +125,14 @@ func New(cfg Config) (*Observer, error) {
 		if err != nil {
 			res = resource.NewSchemaless(attribute.String("service.name", cfg.ServiceName))
 		}
+		root := sdktrace.AlwaysSample()
+		if cfg.SampleRatio > 0 && cfg.SampleRatio < 1 {
+			root = sdktrace.TraceIDRatioBased(cfg.SampleRatio)
+		}
 		tp := sdktrace.NewTracerProvider(
 			sdktrace.WithBatcher(exp),
 			sdktrace.WithResource(res),
-			sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample())),
+			sdktrace.WithSampler(sdktrace.ParentBased(root)),
 		)
 		o.tracer = tp.Tracer("github.com/sinewdev/sinew/observe")
 		o.tracing = true

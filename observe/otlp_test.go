@@ -271,3 +271,33 @@ func TestTracingOffIsFree(t *testing.T) {
 		t.Error("the query hook changed the context with tracing off")
 	}
 }
+
+// TestSampleRatio: with a tiny ratio, new traces are not recorded, while a request that
+// continues a caller's sampled trace is.
+func TestSampleRatio(t *testing.T) {
+	t.Parallel()
+	rcv, endpoint := newReceiver(t)
+	o, err := observe.New(observe.Config{OTLPEndpoint: endpoint, SampleRatio: 1e-12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := web.NewRouter(web.Config{Logger: quietLogger()})
+	r.Use(o.Middleware())
+	r.GET("/x", func(c *web.Ctx) error { return c.NoContent(204) })
+	base := serve(t, r)
+	for range 20 {
+		do(t, "GET", base+"/x", "", nil)
+	}
+	const caller = "4bf92f3577b34da6a3ce929d0e0e4736"
+	do(t, "GET", base+"/x", "", nil, "Traceparent", "00-"+caller+"-00f067aa0ba902b7-01")
+	do(t, "GET", base+"/x", "", nil, "Traceparent", "00-"+strings.Repeat("a", 32)+"-00f067aa0ba902b7-00") // not sampled
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := o.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	spans := rcv.snapshot()
+	if len(spans) != 1 || hex.EncodeToString(spans[0].GetTraceId()) != caller {
+		t.Fatalf("exported %d spans, want only the caller's sampled one", len(spans))
+	}
+}
