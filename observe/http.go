@@ -192,8 +192,16 @@ func (o *Observer) Middleware() web.Middleware {
 				}
 				ch := m.child(methodLabel(r.Method), route, status)
 				ch.requests.Inc()
-				ch.duration.Observe(since(start))
 				ch.size.Observe(float64(size))
+				if span == nil {
+					ch.duration.Observe(since(start))
+				} else if sc := span.SpanContext(); sc.IsSampled() {
+					// An exemplar links the latency bucket to this trace (OpenMetrics scrapes).
+					ch.duration.(prometheus.ExemplarObserver).ObserveWithExemplar(since(start),
+						prometheus.Labels{"trace_id": sc.TraceID().String()})
+				} else {
+					ch.duration.Observe(since(start))
+				}
 				if span != nil {
 					if route != UnmatchedRoute {
 						span.SetName(r.Method + " " + route)

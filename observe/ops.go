@@ -178,7 +178,8 @@ func (o *Observer) OpsHandler(cfg OpsConfig) http.Handler {
 	// Basic credentials for the ops endpoints would otherwise send them for any site).
 	crossOrigin := http.NewCrossOriginProtection()
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{o.log}}))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{o.log},
+		EnableOpenMetrics: true})) // OpenMetrics carries the latency exemplars (trace IDs)
 	mux.HandleFunc("GET /ops", func(w http.ResponseWriter, r *http.Request) {
 		rep := Report{}
 		if cfg.Report != nil {

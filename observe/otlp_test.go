@@ -301,3 +301,25 @@ func TestSampleRatio(t *testing.T) {
 		t.Fatalf("exported %d spans, want only the caller's sampled one", len(spans))
 	}
 }
+
+// TestExemplars: with tracing on, an OpenMetrics scrape links latency buckets to traces.
+func TestExemplars(t *testing.T) {
+	t.Parallel()
+	_, endpoint := newReceiver(t)
+	o, err := observe.New(observe.Config{OTLPEndpoint: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { o.Shutdown(context.Background()) })
+	base := serve(t, newApp(t, o))
+	const caller = "4bf92f3577b34da6a3ce929d0e0e4736"
+	do(t, "GET", base+"/posts/9", "", nil, "Traceparent", "00-"+caller+"-00f067aa0ba902b7-01")
+	code, body := do(t, "GET", base+"/metrics", testToken, nil, "Accept", "application/openmetrics-text; version=1.0.0")
+	if code != 200 || !strings.Contains(body, `# {trace_id="`+caller+`"}`) {
+		t.Fatalf("no exemplar for the trace in the OpenMetrics exposition: %d\n%.2000s", code, body)
+	}
+	// The classic text format is unchanged.
+	if _, text := do(t, "GET", base+"/metrics", testToken, nil); strings.Contains(text, "trace_id") {
+		t.Error("exemplar in the text format")
+	}
+}
