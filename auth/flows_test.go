@@ -22,6 +22,7 @@ import (
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/ratelimit"
 	"github.com/sinewdev/sinew/session"
+	"github.com/sinewdev/sinew/view"
 	"github.com/sinewdev/sinew/web"
 )
 
@@ -628,5 +629,31 @@ func TestProdNeedsBaseURL(t *testing.T) {
 	auth.Register(app, auth.Config{})
 	if err := app.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "BaseURL") {
 		t.Errorf("prod without BaseURL: %v", err)
+	}
+}
+
+func TestViewUser(t *testing.T) {
+	t.Parallel()
+	engine, err := view.New(fstest.MapFS{"who.html": {Data: []byte(`{{with currentUser}}user {{.Email}}{{else}}anonymous{{end}}`)}},
+		view.Config{CurrentUser: auth.ViewUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
+	auth.Register(app, auth.Config{Password: fastPasswords})
+	app.SetRenderer(engine)
+	app.GET("/who", func(c *web.Ctx) error { return c.Render(200, "who.html", nil) })
+	if err := app.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { app.Stop(context.Background()) })
+	createUser(t, app, "viewer@example.com")
+	b := &browser{t: t, h: app}
+	if rec := b.do("GET", "/who", nil); rec.Body.String() != "anonymous" {
+		t.Errorf("anonymous: %q", rec.Body)
+	}
+	b.login("viewer@example.com", goodPassword)
+	if rec := b.do("GET", "/who", nil); rec.Body.String() != "user viewer@example.com" {
+		t.Errorf("logged in: %q", rec.Body)
 	}
 }
