@@ -74,8 +74,8 @@ func articles(a *api.API) {
 	api.Put(a, "/articles/{slug}", updateArticle, api.Op{ID: "UpdateArticle", Tags: tags, Security: login, Errors: []int{404}})
 	api.Delete(a, "/articles/{slug}", deleteArticle, api.Op{ID: "DeleteArticle", Tags: tags, Security: login, Status: http.StatusNoContent, Errors: []int{404}})
 	tags = []string{"Favorites"}
-	api.Post(a, "/articles/{slug}/favorite", favorite(true), api.Op{ID: "CreateArticleFavorite", Tags: tags, Security: login, Errors: []int{404}})
-	api.Delete(a, "/articles/{slug}/favorite", favorite(false), api.Op{ID: "DeleteArticleFavorite", Tags: tags, Security: login, Errors: []int{404}})
+	api.Post(a, "/articles/{slug}/favorite", favorite(orm.Link[Article, Profile]), api.Op{ID: "CreateArticleFavorite", Tags: tags, Security: login, Errors: []int{404}})
+	api.Delete(a, "/articles/{slug}/favorite", favorite(orm.Unlink[Article, Profile]), api.Op{ID: "DeleteArticleFavorite", Tags: tags, Security: login, Errors: []int{404}})
 	api.Get(a, "/tags", listTags, api.Op{ID: "GetTags", Tags: []string{"Tags"}})
 }
 
@@ -112,10 +112,11 @@ func list(q *orm.Query[Article], me *Profile, limit, offset int) (*articlesReply
 	if err != nil {
 		return nil, err
 	}
-	page, err := q.OrderBy("-created_at", "-id").Limit(limit).Offset(offset).Prefetch("Author", "Tags", "FavoritedBy").All()
+	// Lists leave the body out, as the spec says.
+	page, err := q.OrderBy("-created_at", "-id").Limit(limit).Offset(offset).Prefetch("Author", "Tags", "FavoritedBy").
+		Select("slug", "title", "description", "created_at", "updated_at", "author_id").All()
 	for i := range page {
 		page[i].present(me)
-		page[i].Body = ""
 	}
 	return &articlesReply{page, n}, err
 }
@@ -168,27 +169,22 @@ func createArticle(ctx context.Context, in *newArticle) (*articleReply, error) {
 	return load(ctx, a.Slug, me)
 }
 
-// find returns the reader (nil when anonymous) and the article slug names.
-func find(ctx context.Context, slug string) (*Profile, *Article, error) {
+// find returns the reader (nil when anonymous) and the article slug names; when mine is
+// set, articles the reader did not write are refused with 403.
+func find(ctx context.Context, slug string, mine bool) (*Profile, *Article, error) {
 	me, err := reader(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	a, err := orm.Q[Article](ctx).Filter("slug", slug).First()
-	return me, a, err
-}
-
-// authored is find, refusing with 403 the articles the reader did not write.
-func authored(ctx context.Context, slug string) (*Profile, *Article, error) {
-	me, a, err := find(ctx, slug)
-	if err == nil && a.AuthorID != me.ID {
+	if err == nil && mine && a.AuthorID != me.ID {
 		err = web.Error(http.StatusForbidden, "only the author may change this article")
 	}
 	return me, a, err
 }
 
 func updateArticle(ctx context.Context, in *articleUpdate) (*articleReply, error) {
-	me, a, err := authored(ctx, in.Slug)
+	me, a, err := find(ctx, in.Slug, true)
 	if err != nil {
 		return nil, err
 	}
@@ -205,20 +201,20 @@ func updateArticle(ctx context.Context, in *articleUpdate) (*articleReply, error
 }
 
 func deleteArticle(ctx context.Context, in *bySlug) (*struct{}, error) {
-	_, a, err := authored(ctx, in.Slug)
+	_, a, err := find(ctx, in.Slug, true)
 	if err != nil {
 		return nil, err
 	}
 	return nil, orm.Delete(ctx, a) // comments, tags and favourites go with it (ON DELETE CASCADE)
 }
 
-func favorite(on bool) api.Handler[bySlug, articleReply] {
+// favorite answers the article after link (orm.Link or orm.Unlink) changed the reader's
+// favourite.
+func favorite(link func(context.Context, *Article, string, ...*Profile) error) api.Handler[bySlug, articleReply] {
 	return func(ctx context.Context, in *bySlug) (*articleReply, error) {
-		me, a, err := find(ctx, in.Slug)
-		if err == nil && on {
-			err = orm.Link(ctx, a, "FavoritedBy", me)
-		} else if err == nil {
-			err = orm.Unlink(ctx, a, "FavoritedBy", me)
+		me, a, err := find(ctx, in.Slug, false)
+		if err == nil {
+			err = link(ctx, a, "FavoritedBy", me)
 		}
 		if err != nil {
 			return nil, err

@@ -39,7 +39,7 @@ func comments(a *api.API) {
 }
 
 func listComments(ctx context.Context, in *bySlug) (*commentsReply, error) {
-	me, a, err := find(ctx, in.Slug)
+	me, a, err := find(ctx, in.Slug, false)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func listComments(ctx context.Context, in *bySlug) (*commentsReply, error) {
 }
 
 func addComment(ctx context.Context, in *newComment) (*commentReply, error) {
-	me, a, err := find(ctx, in.Slug)
+	me, a, err := find(ctx, in.Slug, false)
 	if err != nil {
 		return nil, err
 	}

@@ -159,3 +159,18 @@ func FuzzSlugify(f *testing.F) {
 		}
 	})
 }
+
+// TestLoginLimit checks the brute-force limit: ten login attempts per account in 15
+// minutes, then 429 even with the right password, while other accounts still log in.
+func TestLoginLimit(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	c.register("ada")
+	c.register("bob")
+	for range 10 {
+		c.must(http.StatusUnauthorized, "POST", "/api/users/login", "", `{"user":{"email":"ada@example.com","password":"guess-guess-guess"}}`)
+	}
+	m := c.must(http.StatusTooManyRequests, "POST", "/api/users/login", "", `{"user":{"email":"Ada@Example.com","password":"Correct-Horse-42"}}`)
+	errorMessages(t, m)
+	c.must(http.StatusOK, "POST", "/api/users/login", "", `{"user":{"email":"bob@example.com","password":"Correct-Horse-42"}}`)
+}

@@ -54,7 +54,7 @@ func setup(app *sinew.App) {
 			return nil
 		},
 	})
-	users(a)
+	users(a, app.RateLimitStore())
 	articles(a)
 	comments(a)
 }

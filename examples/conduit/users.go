@@ -10,6 +10,7 @@ import (
 	"github.com/sinewdev/sinew/api"
 	"github.com/sinewdev/sinew/auth"
 	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/ratelimit"
 	"github.com/sinewdev/sinew/web"
 )
 
@@ -68,10 +69,11 @@ type byUsername struct {
 
 var errBadLogin = web.Error(http.StatusUnauthorized, "email or password is invalid")
 
-func users(a *api.API) {
+func users(a *api.API, attempts ratelimit.Store) {
 	tags := []string{"User and Authentication"}
 	api.Post(a, "/users", register, api.Op{ID: "CreateUser", Tags: tags, Status: http.StatusCreated})
-	api.Post(a, "/users/login", logIn, api.Op{ID: "Login", Tags: tags, Errors: []int{401}})
+	limit := ratelimit.New(attempts, ratelimit.Limit{Events: 10, Per: 15 * time.Minute, Name: "conduit-login"})
+	api.Post(a, "/users/login", logIn(limit), api.Op{ID: "Login", Tags: tags, Errors: []int{401, 429}})
 	api.Get(a, "/user", currentUser, api.Op{ID: "GetCurrentUser", Tags: tags, Security: login})
 	api.Put(a, "/user", updateUser, api.Op{ID: "UpdateCurrentUser", Tags: tags, Security: login})
 	tags = []string{"Profile"}
@@ -100,22 +102,28 @@ func register(ctx context.Context, in *registration) (*userReply, error) {
 	return reply(ctx, u, p, "")
 }
 
-func logIn(ctx context.Context, in *credentials) (*userReply, error) {
-	email, _ := auth.NormalizeEmail(in.Body.User.Email)
-	u, err := orm.Q[auth.User](ctx).Filter("email", email).Filter("is_active", true).First()
-	if errors.Is(err, orm.ErrNotFound) {
-		return nil, errBadLogin
-	} else if err != nil {
-		return nil, err
+// logIn checks a password, at most 10 times per 15 minutes per account (brute force).
+func logIn(limit *ratelimit.Limiter) api.Handler[credentials, userReply] {
+	return func(ctx context.Context, in *credentials) (*userReply, error) {
+		email, _ := auth.NormalizeEmail(in.Body.User.Email)
+		if err := limit.Check(ctx, email); err != nil {
+			return nil, err
+		}
+		u, err := orm.Q[auth.User](ctx).Filter("email", email).Filter("is_active", true).First()
+		if errors.Is(err, orm.ErrNotFound) {
+			return nil, errBadLogin
+		} else if err != nil {
+			return nil, err
+		}
+		if ok, _, err := u.CheckPassword(in.Body.User.Password, auth.PasswordConfig{}); err != nil || !ok {
+			return nil, errBadLogin
+		}
+		p, err := orm.Q[Profile](ctx).Filter("user_id", u.ID).First()
+		if err != nil {
+			return nil, err
+		}
+		return reply(ctx, u, p, "")
 	}
-	if ok, _, err := u.CheckPassword(in.Body.User.Password, auth.PasswordConfig{}); err != nil || !ok {
-		return nil, errBadLogin
-	}
-	p, err := orm.Q[Profile](ctx).Filter("user_id", u.ID).First()
-	if err != nil {
-		return nil, err
-	}
-	return reply(ctx, u, p, "")
 }
 
 // reply answers u's account with token, or with a new personal access token (the token the
