@@ -151,6 +151,11 @@ func TestErrorResponses(t *testing.T) {
 		{"limit not a number", "GET", "/api/articles?limit=many", "", "", 400, "limit"},
 		{"comment id not a number", "DELETE", "/api/articles/" + slug + "/comments/abc", ada, "", 400, "id"},
 		{"hostile slug", "GET", "/api/articles/x'%20OR%201=1--", "", "", 404, "not found"},
+		{"hostile filter", "GET", "/api/articles?author=x'%20OR%20'1'='1&tag=%00", "", "", 200, ""},
+		{"NUL byte in a title", "POST", "/api/articles", ada, `{"article":{"title":"a\u0000b","description":"d","body":"b"}}`, 422, "NUL"},
+		{"empty token", "GET", "/api/user", " ", "", 401, ""},
+		{"oversized body", "POST", "/api/users", "", `{"user":{"username":"` + strings.Repeat("x", 11<<20) + `"}}`, 413, ""},
+		{"deep JSON", "POST", "/api/users", "", strings.Repeat("[", 100000), 400, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

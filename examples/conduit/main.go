@@ -1,8 +1,3 @@
-// Command conduit is the RealWorld ("Conduit") backend API written with Sinew: users,
-// profiles and follows, articles with slugs, tags, favourites, comments and a feed, as the
-// spec at https://realworld-docs.netlify.app describes them. It runs on an embedded SQLite
-// file by default (`go run ./examples/conduit`), or on PostgreSQL or MariaDB with
-// DATABASE_URL; its OpenAPI document is served at /api/openapi.json and browsed at /api/docs.
 package main
 
 import (
