@@ -35,6 +35,12 @@ type Article struct {
 	Published bool
 	AuthorID  int64 `orm:"fk=Author,ondelete=cascade"`
 	Author    *Author
+	Tags      []Tag `orm:"m2m=article_tags"`
+}
+
+type Tag struct {
+	orm.Model
+	Name string `orm:"size=50,unique"`
 }
 
 // site is a running app with the admin mounted, and its users.
@@ -49,9 +55,9 @@ func startSite(t *testing.T, opts admin.Options[Article]) *site {
 	t.Helper()
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
 	auth.Register(app, auth.Config{})
-	app.Models(Author{}, Article{})
+	app.Models(Author{}, Tag{}, Article{})
 	reg := orm.NewRegistry()
-	if err := reg.Register(Author{}, Article{}); err != nil {
+	if err := reg.Register(Author{}, Tag{}, Article{}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := migrate.Make(nil, reg.Models(), migrate.MakeConfig{})
@@ -61,6 +67,7 @@ func startSite(t *testing.T, opts admin.Options[Article]) *site {
 	app.Migrations([]migrate.Migration{f.Migration})
 	s := admin.New(app, admin.Config{})
 	admin.Register(s, admin.Options[Author]{Search: []string{"Name"}})
+	admin.Register(s, admin.Options[Tag]{})
 	admin.Register(s, opts)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -333,6 +340,62 @@ func TestCreateEditSearchFilterDelete(t *testing.T) {
 	dash := b.do("GET", "/admin/", nil)
 	if dash.status != 200 || strings.Count(dash.body, `class="action delete"`) != 2 || !strings.Contains(dash.body, "Authors") {
 		t.Errorf("dashboard: %d\n%s", dash.status, dash.body)
+	}
+}
+
+func TestManyToMany(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, articleOptions())
+	s.user(t, "root@example.com", true, true)
+	ctx := s.ctx(t)
+	author := Author{Name: "Ada"}
+	if err := orm.Create(ctx, &author); err != nil {
+		t.Fatal(err)
+	}
+	tags := []Tag{{Name: "go"}, {Name: "sql"}, {Name: "web"}}
+	for i := range tags {
+		if err := orm.Create(ctx, &tags[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := s.browser(t)
+	b.login("root@example.com")
+	if p := b.do("GET", "/admin/article/add/", nil); !strings.Contains(p.body, `name="m2m_tags" multiple`) || !strings.Contains(p.body, ">sql</option>") {
+		t.Fatalf("the add page has no tag picker:\n%s", p.body)
+	}
+	base := url.Values{"title": {"Tagged"}, "status": {"draft"}, "author_id": {itoa(author.ID)}}
+	form := url.Values{}
+	for k, v := range base {
+		form[k] = v
+	}
+	form["m2m_tags"] = []string{itoa(tags[0].ID), itoa(tags[1].ID)}
+	if p := b.post("/admin/article/add/", "/admin/article/add/", form); p.status != http.StatusSeeOther {
+		t.Fatalf("add: %d\n%s", p.status, p.body)
+	}
+	art, err := orm.Q[Article](ctx).Prefetch("Tags").First()
+	if err != nil || len(art.Tags) != 2 {
+		t.Fatalf("links after add: %+v, %v", art, err)
+	}
+	edit := "/admin/article/" + itoa(art.ID) + "/"
+	form["m2m_tags"] = []string{itoa(tags[2].ID)}
+	if p := b.post(edit, edit, form); p.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", p.status, p.body)
+	}
+	art, _ = orm.Q[Article](ctx).Prefetch("Tags").Get(art.ID)
+	if len(art.Tags) != 1 || art.Tags[0].Name != "web" {
+		t.Errorf("links after edit: %+v", art.Tags)
+	}
+	if h := b.do("GET", edit+"history/", nil); !strings.Contains(h.body, "go, sql") || !strings.Contains(h.body, "web") {
+		t.Errorf("the history does not show the tags change:\n%s", h.body)
+	}
+	// A forged value is an error on the form, and nothing changes.
+	form["m2m_tags"] = []string{"999999"}
+	if p := b.post(edit, edit, form); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "select valid tags") {
+		t.Errorf("forged tag: %d", p.status)
+	}
+	art, _ = orm.Q[Article](ctx).Prefetch("Tags").Get(art.ID)
+	if len(art.Tags) != 1 {
+		t.Errorf("links after a forged form: %+v", art.Tags)
 	}
 }
 

@@ -415,28 +415,60 @@ func (s *Site) add(c *web.Ctx) error {
 		return err
 	}
 	if c.Method() == http.MethodGet {
-		return s.renderForm(c, e, http.StatusOK, f, nil, false)
+		m2m, err := s.m2mFields(c, e, "", nil)
+		if err != nil {
+			return err
+		}
+		return s.renderForm(c, e, http.StatusOK, f, nil, false, m2m)
 	}
 	if err := f.Bind(c, c.Request); err != nil {
 		return err
 	}
+	m2m, err := s.postedM2M(c, e, "", f)
+	if err != nil {
+		return err
+	}
 	if !f.Valid() {
-		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false)
+		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, m2m)
 	}
 	err = s.app.DB().Tx(c, func(ctx context.Context) error {
 		if err := e.ops.create(ctx, obj); err != nil {
 			return err
 		}
+		for _, mf := range m2m {
+			if _, err := s.saveM2M(ctx, mf, e.ops.pk(obj)); err != nil {
+				return err
+			}
+		}
 		return s.record(ctx, c, e, obj, ActionAdd, nil)
 	})
 	if err != nil {
 		if f.Absorb(err) {
-			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false)
+			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, m2m)
 		}
 		return err
 	}
 	flash(c, fmt.Sprintf("Added %s “%s”.", e.meta.Label, e.ops.str(obj)))
 	return c.Redirect(http.StatusSeeOther, s.afterSave(c, e, obj))
+}
+
+// postedM2M reads the many-to-many selections of a submitted form, adding an error to f
+// for a value that is not one of the options.
+func (s *Site) postedM2M(c *web.Ctx, e *entry, id string, f *form.Form) ([]*m2mField, error) {
+	posted := c.Request.PostForm
+	if posted == nil {
+		posted = url.Values{}
+	}
+	m2m, err := s.m2mFields(c, e, id, posted)
+	if err != nil {
+		return nil, err
+	}
+	for _, mf := range m2m {
+		if err := mf.check(); err != nil {
+			f.AddError("", err.Error())
+		}
+	}
+	return m2m, nil
 }
 
 // maxChoices is the largest related table whose rows a foreign key's select lists; bigger
@@ -516,29 +548,50 @@ func (s *Site) edit(c *web.Ctx) error {
 	if err != nil {
 		return err
 	}
+	id := e.ops.pk(obj)
 	if c.Method() == http.MethodGet {
-		return s.renderForm(c, e, http.StatusOK, f, obj, !canChange)
+		m2m, err := s.m2mFields(c, e, id, nil)
+		if err != nil {
+			return err
+		}
+		return s.renderForm(c, e, http.StatusOK, f, obj, !canChange, m2m)
 	}
 	if err := f.Bind(c, c.Request); err != nil {
 		return err
 	}
+	m2m, err := s.postedM2M(c, e, id, f)
+	if err != nil {
+		return err
+	}
 	if !f.Valid() {
-		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false)
+		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, m2m)
 	}
 	changes := diff(e, fields, old, obj)
-	if len(changes) > 0 {
-		err := s.app.DB().Tx(c, func(ctx context.Context) error {
-			if err := e.ops.save(ctx, obj); err != nil {
+	err = s.app.DB().Tx(c, func(ctx context.Context) error {
+		for _, mf := range m2m {
+			ch, err := s.saveM2M(ctx, mf, id)
+			if err != nil {
 				return err
 			}
-			return s.record(ctx, c, e, obj, ActionChange, changes)
-		})
-		if err != nil {
-			if f.Absorb(err) {
-				return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false)
+			if ch != nil {
+				changes = append(changes, *ch)
 			}
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := e.ops.save(ctx, obj); err != nil {
 			return err
 		}
+		return s.record(ctx, c, e, obj, ActionChange, changes)
+	})
+	if err != nil {
+		if f.Absorb(err) {
+			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, m2m)
+		}
+		return err
+	}
+	if len(changes) > 0 {
 		flash(c, fmt.Sprintf("Changed %s “%s”.", e.meta.Label, e.ops.str(obj)))
 	} else {
 		flash(c, "No fields changed.")
@@ -558,7 +611,7 @@ type readOnlyView struct {
 }
 
 // renderForm renders the add or edit page.
-func (s *Site) renderForm(c *web.Ctx, e *entry, status int, f *form.Form, obj any, readOnly bool) error {
+func (s *Site) renderForm(c *web.Ctx, e *entry, status int, f *form.Form, obj any, readOnly bool, m2m []*m2mField) error {
 	opts := e.ops.options()
 	var sets []fieldsetView
 	placed := map[string]bool{}
@@ -603,7 +656,7 @@ func (s *Site) renderForm(c *web.Ctx, e *entry, status int, f *form.Form, obj an
 	}
 	data := map[string]any{
 		"Model": e.meta, "Slug": e.slug, "Form": f, "Fieldsets": sets, "ReadOnly": ro,
-		"ReadOnlyPage": readOnly, "ListURL": s.cfg.Path + "/" + e.slug + "/",
+		"ReadOnlyPage": readOnly, "ListURL": s.cfg.Path + "/" + e.slug + "/", "M2M": m2m,
 	}
 	if obj == nil {
 		data["Title"] = "Add " + e.meta.Label
