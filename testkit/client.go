@@ -125,10 +125,19 @@ func (c *Client) Request(method, path string, body io.Reader, contentType string
 	return c.Do(req)
 }
 
-// NewRequest makes a request to path on the app with the client's headers, for Do.
+// NewRequest makes a request to path on the app with the client's headers, for Do. A path
+// starting with / is sent as written, dot segments and escapes included.
 func (c *Client) NewRequest(method, path string, body io.Reader) *http.Request {
 	c.t.Helper()
-	u, err := c.base.Parse(path)
+	// A path is appended to the base URL as it is, so that tests can send unclean paths
+	// ("/static/../main.go"), which resolving it as a reference would clean.
+	var u *url.URL
+	var err error
+	if strings.HasPrefix(path, "/") {
+		u, err = url.Parse(c.base.String() + path)
+	} else {
+		u, err = c.base.Parse(path)
+	}
 	if err != nil {
 		c.t.Fatalf("testkit: path %q: %v", path, err)
 	}

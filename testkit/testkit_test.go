@@ -145,6 +145,8 @@ func TestClientFlow(t *testing.T) {
 	// PostForm and PostJSON get a token by themselves.
 	c.PostForm("/posts", url.Values{"title": {"Second"}, "author": {fmt.Sprint(ada.ID)}}).ExpectStatus(http.StatusSeeOther)
 	c.PostJSON("/api/echo", map[string]any{"a": 1, "b": []int{1, 2}}).ExpectStatus(200).ExpectJSON(`{"b":[1,2],"a":1}`)
+	// Unclean paths are sent as written: the router redirects them.
+	c.Get("/api/../posts").ExpectStatus(http.StatusMovedPermanently).ExpectRedirect("/posts")
 	c.Get("/posts").ExpectSelectorCount("ul#posts > li.post", 2).ExpectText("li.post a[href^='/posts/']", "Second")
 }
 

@@ -4,11 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/sinewdev/sinew"
+	"github.com/sinewdev/sinew/testkit"
 )
 
 func newTestApp(t *testing.T) *sinew.App {
@@ -26,7 +25,7 @@ func newTestApp(t *testing.T) *sinew.App {
 
 func TestShowcasePages(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t)
+	app := testkit.New(t, setup) // served on a real listener, requests go through net/http
 	tests := []struct {
 		path, accept string
 		status       int
@@ -46,28 +45,21 @@ func TestShowcasePages(t *testing.T) {
 		{"/static/site.css", "", 200, "font"},
 		{"/static/../main.go", "", 301, ""},
 	}
+	c := app.Client()
 	for _, tt := range tests {
-		req := httptest.NewRequest("GET", tt.path, nil)
+		req := c.NewRequest("GET", tt.path, nil)
 		if tt.accept != "" {
 			req.Header.Set("Accept", tt.accept)
 		}
-		rec := httptest.NewRecorder()
-		app.ServeHTTP(rec, req)
-		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.contains) {
-			t.Errorf("GET %s = %d %.200q, want %d containing %q", tt.path, rec.Code, rec.Body.String(), tt.status, tt.contains)
-		}
+		c.Do(req).ExpectStatus(tt.status).ExpectContains(tt.contains)
 	}
 }
 
 func TestShowcaseDraftsHidden(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t)
-	rec := httptest.NewRecorder()
-	app.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/posts", nil))
-	if strings.Contains(rec.Body.String(), "part 6") {
-		t.Error("the unpublished post is listed")
-	}
-	if !strings.Contains(rec.Body.String(), "by Ada Lovelace") {
-		t.Error("authors are not shown (prefetch)")
-	}
+	app := testkit.New(t, setup)
+	res := app.Client().Get("/posts").ExpectStatus(http.StatusOK)
+	res.ExpectNotContains("part 6")                         // the unpublished post
+	res.ExpectText("article.post .meta", "by Ada Lovelace") // authors prefetched
+	res.ExpectSelectorCount("article.post", 5)
 }
