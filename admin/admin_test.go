@@ -565,7 +565,7 @@ func TestBadOptionsStopStart(t *testing.T) {
 	t.Parallel()
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
 	auth.Register(app, auth.Config{})
-	app.Models(Author{}, Article{})
+	app.Models(Author{}, Tag{}, Article{})
 	s := admin.New(app, admin.Config{Accent: "red;}body{display:none"})
 	admin.Register(s, admin.Options[Article]{List: []string{"Nope"}, Search: []string{"Published"}, Filters: []string{"Body"}})
 	err := app.Start(context.Background())
