@@ -36,7 +36,7 @@ func setup(app *sinew.App) error {
 	accounts, _ := fs.Sub(files, "accounts")
 	auth.Register(app, auth.Config{Flows: auth.FlowsConfig{
 		SiteName:  "Sinew blog",
-		Templates: accounts,                     // auth/layout.html: the blog's look for /auth/ pages
+		Templates: accounts, // auth/layout.html: the blog's look for /auth/ pages
 		BaseURL:   baseURL,  // links in e-mails; required in prod
 	}})
 	app.Models(models...)
@@ -58,7 +58,7 @@ func setup(app *sinew.App) error {
 		return err
 	}
 	app.SetRenderer(views)
-	forms, err := form.New(form.Config{Registry: app.Registry()})
+	forms, err := form.New(form.Config{Registry: app.Registry(), Validator: newValidator()})
 	if err != nil {
 		return err
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sinewdev/sinew"
 	"github.com/sinewdev/sinew/auth"
@@ -22,35 +24,53 @@ import (
 const perPage = 10
 
 // postForm is the form that writes and edits posts. Its rules are checked on the server
-// and rendered as the browser's hints (required, maxlength).
+// and rendered as the browser's hints (required, maxlength); "tags" is the blog's own
+// rule (see newValidator).
 type postForm struct {
 	Title string `form:"title" validate:"required,max=200"`
 	Body  string `form:"body" widget:"textarea" help:"Markdown: **bold**, _italic_, [links](https://go.dev), lists, code." validate:"required,max=20000"`
-	Tags  string `form:"tags" help:"Up to 5, separated by commas: go, web, databases." validate:"max=200"`
+	Tags  string `form:"tags" help:"Up to 5, separated by commas: go, web, databases." validate:"max=200,tags"`
 }
 
-// Validate checks the tags once every field passed its own rules.
-func (f *postForm) Validate(context.Context) error {
-	names := f.tagNames()
+// newValidator returns the validator of the blog's forms: the built-in rules, and "tags",
+// which checks a comma-separated list of tags.
+func newValidator() *validate.Validator {
+	return validate.New(validate.Config{
+		Funcs: map[string]validate.Func{
+			"tags": func(_ context.Context, v reflect.Value, _ string) (bool, error) {
+				return tagsProblem(v.String()) == "", nil
+			},
+		},
+		Message: func(e *validate.FieldError) string {
+			if e.Code == "tags" {
+				return tagsProblem(fmt.Sprint(e.Value))
+			}
+			return "" // the built-in message
+		},
+	})
+}
+
+// tagsProblem says what is wrong with a list of tags, "" when nothing is.
+func tagsProblem(list string) string {
+	names := tagNames(list)
 	if len(names) > 5 {
-		return &validate.FieldError{Path: "tags", Field: "Tags", Code: "tags", Message: "At most 5 tags."}
+		return "At most 5 tags."
 	}
 	for _, n := range names {
-		if len([]rune(n)) > 30 || strings.ContainsFunc(n, func(r rune) bool {
+		if utf8.RuneCountInString(n) > 30 || strings.ContainsFunc(n, func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-+#.", r)
 		}) {
-			return &validate.FieldError{Path: "tags", Field: "Tags", Code: "tags",
-				Message: fmt.Sprintf("%q: a tag has at most 30 letters, digits, and - + # . signs.", n)}
+			return fmt.Sprintf("%q: a tag has at most 30 letters, digits, and - + # . signs.", n)
 		}
 	}
-	return nil
+	return ""
 }
 
-// tagNames returns the form's tags, lower-cased, spaces inside a tag turned into dashes,
-// without duplicates, in the order typed.
-func (f *postForm) tagNames() []string {
+// tagNames splits a comma-separated list of tags: lower-cased, spaces inside a tag turned
+// into dashes, without duplicates, in the order typed.
+func tagNames(list string) []string {
 	var names []string
-	for n := range strings.SplitSeq(f.Tags, ",") {
+	for n := range strings.SplitSeq(list, ",") {
 		n = strings.ToLower(strings.Join(strings.Fields(n), "-"))
 		if n != "" && !slices.Contains(names, n) {
 			names = append(names, n)
@@ -197,7 +217,7 @@ func (b *blog) createPost(c *web.Ctx) error {
 		if err := orm.Create(ctx, post); err != nil {
 			return err
 		}
-		return setTags(ctx, post, in.tagNames())
+		return setTags(ctx, post, tagNames(in.Tags))
 	})
 	if err != nil {
 		return err
@@ -255,7 +275,7 @@ func (b *blog) updatePost(c *web.Ctx) error {
 		if err := orm.Save(ctx, post, "Title", "Body"); err != nil {
 			return err
 		}
-		return setTags(ctx, post, in.tagNames())
+		return setTags(ctx, post, tagNames(in.Tags))
 	})
 	if err != nil {
 		return err
