@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -149,6 +150,7 @@ func (a *App) installObserve() web.Middleware {
 	o.WatchPools("app", a.dbPools)
 	a.OnStop(o.Shutdown) // registered first, so it runs last: spans of the shutdown are flushed
 	a.OnStop(ob.stopServers)
+	a.OnStart(a.checkDataDir) // before the database opens
 	if d := a.cfg.DrainDelay; d > 0 {
 		a.OnDrain(func(ctx context.Context) {
 			// Readiness is already false: keep serving while load balancers notice.
@@ -426,4 +428,28 @@ func (a *App) migrationsApplied(ctx context.Context) error {
 // hasMigrations reports whether the app has migrations to check for readiness.
 func (a *App) hasMigrations() bool {
 	return a.db != nil && (a.migrations != nil || len(a.sets) > 0)
+}
+
+// checkDataDir refuses to start in prod when the app would keep its embedded database in a
+// data directory it cannot write (a read-only container file system, a missing volume):
+// the error says what to set, instead of SQLite's "attempt to write a readonly database"
+// at the first request that writes.
+func (a *App) checkDataDir(context.Context) error {
+	if a.cfg.Env != EnvProd || a.cfg.DatabaseURL != "" || !a.usesDB() {
+		return nil
+	}
+	dir := a.cfg.DataDir
+	err := os.MkdirAll(dir, 0o700)
+	if err == nil {
+		var f *os.File
+		if f, err = os.CreateTemp(dir, ".sinew-write-check-*"); err == nil {
+			name := f.Name()
+			f.Close()
+			os.Remove(name)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sinew: the embedded database would live in SINEW_DATA_DIR=%s, which cannot be written (%w): in production set DATABASE_URL, or mount a writable volume there", dir, err)
+	}
+	return nil
 }

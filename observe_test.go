@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -628,4 +629,30 @@ func TestLogLevelWithCSRF(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d", tc.name, code, body, tc.want)
 		}
 	}
+}
+
+// TestProdRefusesUnwritableDataDir: in prod, the default embedded database needs a data
+// directory it can write; the error names the fix.
+func TestProdRefusesUnwritableDataDir(t *testing.T) {
+	t.Parallel()
+	file := t.TempDir() + "/not-a-dir"
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	off := false
+	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvProd, SecretKey: secretKey, DataDir: file + "/data",
+		AutoMigrate: &off, Stderr: io.Discard})
+	app.Models(Note{})
+	err := app.Start(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || !strings.Contains(err.Error(), "SINEW_DATA_DIR") {
+		t.Fatalf("Start = %v, want an error naming SINEW_DATA_DIR and DATABASE_URL", err)
+	}
+	// A writable data directory starts.
+	ok := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvProd, SecretKey: secretKey, DataDir: t.TempDir(),
+		AutoMigrate: &off, Stderr: io.Discard})
+	ok.Models(Note{})
+	if err := ok.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ok.Stop(context.Background())
 }
