@@ -2,11 +2,12 @@
 # Load run of the conduit example on PostgreSQL: builds the app, serves it in prod mode on a
 # fresh database, seeds 5 users and 100 articles through the API, then runs wrk (64
 # connections, 30 s by default) on a mix of list-articles and get-article requests.
-#   examples/conduit/testdata/load/run.sh [duration]
+#   examples/conduit/testdata/load/run.sh [duration [wrk timeout]]
 # Needs wrk (Debian package), curl, psql and PostgreSQL at $PGURL (default: the test server).
 set -euo pipefail
 cd "$(dirname "$0")"
 DURATION=${1:-30s}
+TIMEOUT=${2:-2s} # wrk's default: slower answers count as timeouts
 PGURL=${PGURL:-postgres://root@127.0.0.1:5432/test?sslmode=disable}
 DB=conduit_load_$$
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -35,9 +36,10 @@ done
 for s in $(head -30 slugs.txt); do
   for u in 2 3; do json -X POST -H "Authorization: Token ${toks[$u]}" "$API/articles/$s/favorite" >/dev/null; done
 done
-echo "seeded $(wc -l <slugs.txt) articles; wrk -t2 -c64 -d$DURATION"
-wrk -t2 -c64 -d"$DURATION" --latency -s mix.lua "http://127.0.0.1:$PORT"
+echo "seeded $(wc -l <slugs.txt) articles; wrk -t2 -c64 -d$DURATION --timeout $TIMEOUT"
+wrk -t2 -c64 -d"$DURATION" --timeout "$TIMEOUT" --latency -s mix.lua "http://127.0.0.1:$PORT"
 # Requests still running when wrk stops are cut off by the client: their context is
 # cancelled and the server logs them, but no client ever sees those answers.
+grep '"status":5' "$WORK/app.log" | grep -v 'context canceled' | head -5 || true
 echo "5xx answers logged by the server: $(grep '"status":5' "$WORK/app.log" | grep -vc 'context canceled' || true)" \
   "(plus $(grep -c 'context canceled' "$WORK/app.log" || true) requests cancelled by wrk's disconnect at the end)"
