@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"net"
@@ -396,6 +397,40 @@ func TestManyToMany(t *testing.T) {
 	art, _ = orm.Q[Article](ctx).Prefetch("Tags").Get(art.ID)
 	if len(art.Tags) != 1 {
 		t.Errorf("links after a forged form: %+v", art.Tags)
+	}
+}
+
+// TestKeyLookup: a foreign key to a table too big to list gets a key input, a search box
+// configured by the page, and answers from the lookup endpoint.
+func TestKeyLookup(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, articleOptions())
+	s.user(t, "root@example.com", true, true)
+	seedAuthors(t, s, 501)
+	b := s.browser(t)
+	b.login("root@example.com")
+	p := b.do("GET", "/admin/article/add/", nil)
+	if !strings.Contains(p.body, `<script type="application/json" id="admin-lookups">{"id_author_id":"/admin/author/lookup"}</script>`) {
+		t.Fatalf("no lookup configuration on the add page:\n%s", p.body)
+	}
+	p = b.do("GET", "/admin/author/lookup?q=author+0042", nil)
+	if p.status != 200 || !strings.Contains(p.body, `"label":"Author 0042"`) || strings.Count(p.body, `"id"`) != 1 {
+		t.Errorf("lookup: %d %s", p.status, p.body)
+	}
+	if p := b.do("GET", "/admin/author/lookup?q="+strings.Repeat("%", 5000), nil); p.status != 200 {
+		t.Errorf("hostile lookup: %d", p.status)
+	}
+}
+
+// seedAuthors stores n authors named "Author 0000"...
+func seedAuthors(t *testing.T, s *site, n int) {
+	t.Helper()
+	rows := make([]Author, n)
+	for i := range rows {
+		rows[i].Name = fmt.Sprintf("Author %04d", i)
+	}
+	if err := orm.CreateMany(s.ctx(t), rows); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -170,6 +170,24 @@ func TestAdminInBrowser(t *testing.T) {
 	if n, err := orm.Q[Article](s.ctx(t)).Count(); err != nil || n != 0 {
 		t.Errorf("articles left: %d, %v", n, err)
 	}
+
+	// With more authors than a select should list, the key input gets a search box.
+	seedAuthors(t, s, 501)
+	step("pick an author by searching",
+		chromedp.Navigate(s.base+"/admin/article/add/"),
+		until("!!document.querySelector('#id_author_id + input[type=search]')", "the search box"),
+		chromedp.SendKeys(chromedp.CSS("#id_author_id + input[type=search]"), "author 0007"),
+		until("[...document.querySelectorAll('.lookup li')].some(li => li.textContent.startsWith('Author 0007'))", "the search results"),
+		chromedp.Click(chromedp.Search(`//ul[contains(@class,"lookup")]/li[starts-with(., "Author 0007")]`)),
+		chromedp.SendKeys(chromedp.CSS("#id_title"), "Picked by search"),
+		chromedp.SetValue(chromedp.CSS("#id_status"), "live"),
+		shoot("picker"),
+		chromedp.Click(chromedp.CSS(`button[name="_save"]`)),
+		seen("Added article"))
+	got, err := orm.Q[Article](s.ctx(t)).Prefetch("Author").First()
+	if err != nil || got.Author == nil || got.Author.Name != "Author 0007" {
+		t.Errorf("the picked author: %+v, %v", got, err)
+	}
 }
 
 // jsString quotes s for a JavaScript expression.

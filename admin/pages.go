@@ -483,6 +483,8 @@ func (s *Site) formFor(c *web.Ctx, e *entry, obj any) (*form.Form, error) {
 	if err != nil {
 		return nil, err
 	}
+	lookups := map[string]string{}
+	c.Set("admin.lookups", lookups)
 	for _, name := range fields {
 		mf := e.meta.Field(name)
 		if mf == nil || mf.ForeignKey == nil {
@@ -496,7 +498,10 @@ func (s *Site) formFor(c *web.Ctx, e *entry, obj any) (*form.Form, error) {
 		if err != nil {
 			return nil, err
 		}
-		if more {
+		if more { // too many to list: the key input gets a search box (admin.js)
+			if b, err := f.Bound(name); err == nil && s.allowed(c, target, "view", nil) {
+				lookups[b.ID()] = s.cfg.Path + "/" + target.slug + "/lookup"
+			}
 			continue
 		}
 		choices := make([]form.Choice, len(rows))
@@ -657,6 +662,7 @@ func (s *Site) renderForm(c *web.Ctx, e *entry, status int, f *form.Form, obj an
 	data := map[string]any{
 		"Model": e.meta, "Slug": e.slug, "Form": f, "Fieldsets": sets, "ReadOnly": ro,
 		"ReadOnlyPage": readOnly, "ListURL": s.cfg.Path + "/" + e.slug + "/", "M2M": m2m,
+		"Lookups": c.Get("admin.lookups"),
 	}
 	if obj == nil {
 		data["Title"] = "Add " + e.meta.Label
