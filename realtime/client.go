@@ -29,6 +29,7 @@ type client struct {
 
 	mu       sync.Mutex
 	queue    []outMsg
+	spare    []outMsg // a drained queue's array, reused by the next take
 	writing  bool // a WebSocket writer goroutine is running
 	dead     bool // killed: queue no more
 	code     int  // close code once dead
@@ -91,8 +92,18 @@ func (c *client) take() []outMsg {
 		return nil
 	}
 	q := c.queue
-	c.queue = nil
+	c.queue, c.spare = c.spare, nil
 	return q
+}
+
+// recycle returns a batch from take once it was sent, so the next one reuses its array.
+func (c *client) recycle(q []outMsg) {
+	clear(q)
+	c.mu.Lock()
+	if c.spare == nil && cap(q) <= 4*c.hub.cfg.SendQueue {
+		c.spare = q[:0]
+	}
+	c.mu.Unlock()
 }
 
 // writeLoop sends a WebSocket's queue; it runs only while there is something to send, so
@@ -115,6 +126,7 @@ func (c *client) writeLoop() {
 				return
 			}
 		}
+		c.recycle(batch)
 	}
 }
 

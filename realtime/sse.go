@@ -123,7 +123,8 @@ func (h *Hub) ServeSSE(c *web.Ctx) error {
 			}
 			return nil
 		}
-		for _, m := range cl.take() {
+		batch := cl.take()
+		for _, m := range batch {
 			if m.id != "" {
 				if _, ok := last[m.channel]; ok {
 					last[m.channel] = m.id
@@ -147,6 +148,7 @@ func (h *Hub) ServeSSE(c *web.Ctx) error {
 			_, _ = bw.Write(m.data)
 			_, _ = bw.WriteString("\n\n")
 		}
+		cl.recycle(batch)
 		if flush() != nil {
 			return nil
 		}
