@@ -30,9 +30,9 @@ type client struct {
 	mu       sync.Mutex
 	queue    []outMsg
 	spare    []outMsg // a drained queue's array, reused by the next take
-	writing  bool // a WebSocket writer goroutine is running
-	dead     bool // killed: queue no more
-	code     int  // close code once dead
+	writing  bool     // a WebSocket writer goroutine is running
+	dead     bool     // killed: queue no more
+	code     int      // close code once dead
 	reason   string
 	subs     map[string]struct{}
 	wake     chan struct{} // event streams: the handler waits on it
