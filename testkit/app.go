@@ -43,7 +43,19 @@ const (
 	PostgresEnv = "SINEW_TEST_POSTGRES_URL"
 	MySQLEnv    = "SINEW_TEST_MYSQL_URL"
 	DatabaseEnv = "SINEW_TEST_DB"
+	// RequireEnv set to 1 (as CI sets it) turns the skip of a test whose database server
+	// is not configured into a failure.
+	RequireEnv = "SINEW_TEST_REQUIRE_SERVICES"
 )
+
+// skip skips t with msg, or fails it when RequireEnv is 1.
+func skip(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv(RequireEnv) == "1" {
+		t.Fatal(msg + " (" + RequireEnv + "=1 makes this a failure)")
+	}
+	t.Skip(msg)
+}
 
 // Config tunes NewWithConfig. The zero value is the default: an app in the test
 // environment on a private in-memory SQLite database, its logs discarded.
@@ -186,7 +198,7 @@ func postgresSchema(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
-		t.Skip("testkit: set " + PostgresEnv + " (e.g. postgres://root@127.0.0.1:5432/test?sslmode=disable) to run this test on PostgreSQL")
+		skip(t, "testkit: set "+PostgresEnv+" (e.g. postgres://root@127.0.0.1:5432/test?sslmode=disable) to run this test on PostgreSQL")
 	}
 	ctx := context.Background()
 	admin, err := sinew.OpenDatabase(ctx, base, orm.Config{MaxOpenConns: 2})
@@ -219,7 +231,7 @@ func mysqlDatabase(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(MySQLEnv)
 	if base == "" {
-		t.Skip("testkit: set " + MySQLEnv + " (e.g. root@tcp(127.0.0.1:3306)/test) to run this test on MariaDB or MySQL")
+		skip(t, "testkit: set "+MySQLEnv+" (e.g. root@tcp(127.0.0.1:3306)/test) to run this test on MariaDB or MySQL")
 	}
 	ctx := context.Background()
 	admin, err := mysql.Open(ctx, base, orm.Config{MaxOpenConns: 2})

@@ -47,7 +47,11 @@ func TestEndToEnd(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			pgURL := os.Getenv("SINEW_TEST_POSTGRES_URL")
 			if db == "postgres" && pgURL == "" {
-				t.Skip("set SINEW_TEST_POSTGRES_URL (e.g. postgres://root@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL end-to-end test")
+				msg := "set SINEW_TEST_POSTGRES_URL (e.g. postgres://root@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL end-to-end test"
+				if os.Getenv("SINEW_TEST_REQUIRE_SERVICES") == "1" {
+					t.Fatal(msg)
+				}
+				t.Skip(msg)
 			}
 			dir := t.TempDir()
 			e := &e2e{t: t, env: childEnv()}
