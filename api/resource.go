@@ -86,6 +86,8 @@ type ResourceConfig[T any] struct {
 	// scope: view_post, add_post, change_post, delete_post.
 	Security    []Requirement
 	Permissions bool
+	// PublicRead makes list and retrieve public whatever Security says.
+	PublicRead bool
 }
 
 // resField is one JSON property of the model.
@@ -203,6 +205,9 @@ func (r *resource[T]) mount(method, path, id, summary string, action Action, sta
 	sec := r.cfg.Security
 	if sec == nil {
 		sec = r.a.state.cfg.Security
+	}
+	if r.cfg.PublicRead && (action == ActionList || action == ActionRetrieve) {
+		sec = Public
 	}
 	if r.cfg.Permissions && len(sec) > 0 {
 		scoped := make([]Requirement, len(sec))

@@ -255,7 +255,11 @@ func (g *schemaGen) structSchema(t reflect.Type, body bool) *Schema {
 		vf := fieldPlan(plan, f.Index)
 		fs = g.withField(fs, f, vf)
 		s.Properties[name] = fs
-		if (vf != nil && vf.Required) || (!optional && f.Type.Kind() != reflect.Pointer) {
+		// Pointers may be null and are optional; so are slices of structs (relations, which
+		// may be left unloaded), which also lets validators see recursive models as finite.
+		k := f.Type.Kind()
+		relation := k == reflect.Slice && baseKind(f.Type.Elem()) == reflect.Struct && f.Type.Elem() != timeType
+		if (vf != nil && vf.Required) || (!optional && k != reflect.Pointer && !relation) {
 			s.Required = append(s.Required, name)
 		}
 	}
