@@ -3,7 +3,7 @@
 # fresh database, seeds 5 users and 100 articles through the API, then runs wrk (64
 # connections, 30 s by default) on a mix of list-articles and get-article requests.
 #   examples/conduit/testdata/load/run.sh [duration [wrk timeout]]
-# Needs wrk (Debian package), curl, psql and PostgreSQL at $PGURL (default: the test server).
+# KEEP_LOG=path keeps the server's log. Needs wrk (Debian package), curl, psql and PostgreSQL at $PGURL (default: the test server).
 set -euo pipefail
 cd "$(dirname "$0")"
 DURATION=${1:-30s}
@@ -13,7 +13,7 @@ DB=conduit_load_$$
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 WORK=$(mktemp -d)
 psql "$PGURL" -qc "CREATE DATABASE $DB"
-cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; psql "$PGURL" -qc "DROP DATABASE IF EXISTS $DB"; rm -rf "$WORK" slugs.txt; }
+cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP_LOG:-}" ] && cp "$WORK/app.log" "$KEEP_LOG"; psql "$PGURL" -qc "DROP DATABASE IF EXISTS $DB"; rm -rf "$WORK" slugs.txt; }
 trap cleanup EXIT
 go build -o "$WORK/conduit" ../..
 export SINEW_ENV=prod SINEW_SECRET_KEY=load-test-secret-key-0123456789abcdef SINEW_ADDR=127.0.0.1:$PORT \
