@@ -222,7 +222,7 @@ func trackQueries(next http.Handler) http.Handler {
 		ctx, _ := orm.WithTracker(r.Context())
 		r = r.WithContext(ctx)
 		if c := web.CtxFrom(r); c != nil {
-			c.Request = r
+			c.SetRequest(r)
 		}
 		next.ServeHTTP(w, r)
 	})

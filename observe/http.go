@@ -167,7 +167,7 @@ func (o *Observer) Middleware() web.Middleware {
 					))
 				r = r.WithContext(ctx)
 				if c != nil {
-					c.Request = r
+					c.SetRequest(r)
 				}
 			}
 			completed := false

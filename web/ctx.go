@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -79,6 +80,7 @@ type Ctx struct {
 	secure    int8 // 0 unknown, 1 https, -1 http
 	user      any
 	escaped   atomic.Bool  // used as a context.Context: never recycled (see escape)
+	reqMu     sync.Mutex   // guards Request against the context methods (see SetRequest)
 	renderBuf bytes.Buffer // Render's buffer, kept with the pooled Ctx
 }
 
@@ -115,22 +117,41 @@ func CtxFrom(r *http.Request) *Ctx {
 	return c
 }
 
+// SetRequest replaces the request, for middleware that derives a new *http.Request (with
+// r.WithContext, say). Prefer it to assigning c.Request: a database driver handed c as a
+// context watches c.Done() from a goroutine of its own, and SetRequest does not race with
+// it.
+func (c *Ctx) SetRequest(r *http.Request) {
+	c.reqMu.Lock()
+	c.Request = r
+	c.reqMu.Unlock()
+}
+
+// reqContext returns the request's context for the context.Context methods, which other
+// goroutines may call while the request's goroutine moves on (see SetRequest).
+func (c *Ctx) reqContext() context.Context {
+	c.reqMu.Lock()
+	r := c.Request
+	c.reqMu.Unlock()
+	return r.Context()
+}
+
 // Deadline implements context.Context with the request's context.
 func (c *Ctx) Deadline() (time.Time, bool) {
 	c.escape()
-	return c.Request.Context().Deadline()
+	return c.reqContext().Deadline()
 }
 
 // Done implements context.Context with the request's context.
 func (c *Ctx) Done() <-chan struct{} {
 	c.escape()
-	return c.Request.Context().Done()
+	return c.reqContext().Done()
 }
 
 // Err implements context.Context with the request's context.
 func (c *Ctx) Err() error {
 	c.escape()
-	return c.Request.Context().Err()
+	return c.reqContext().Err()
 }
 
 // Value implements context.Context: the request context's values, then the router's values.
@@ -139,7 +160,7 @@ func (c *Ctx) Value(key any) any {
 	if _, ok := key.(ctxKey); ok {
 		return c
 	}
-	if v := c.Request.Context().Value(key); v != nil {
+	if v := c.reqContext().Value(key); v != nil {
 		return v
 	}
 	return c.router.value(key)

@@ -72,7 +72,7 @@ func (g *Group) HandleHTTP(pattern string, h http.Handler) *Route {
 				req.SetPathValue(name, c.params[i])
 			}
 		}
-		c.Request = req
+		c.SetRequest(req)
 		h.ServeHTTP(c.Writer, req)
 		return nil
 	}, handlerName(h))

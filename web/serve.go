@@ -38,7 +38,7 @@ func (r *Router) serveChain(c *Ctx, req *http.Request) {
 		r.chain.Store(chain)
 	}
 	req = c.withStash(req)
-	c.Request = req
+	c.SetRequest(req)
 	(*chain).ServeHTTP(&c.res, req)
 }
 
@@ -73,7 +73,8 @@ func (r *Router) dispatchHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "web: request context lost by a middleware", http.StatusInternalServerError)
 		return
 	}
-	c.Request, c.Writer = req, w
+	c.SetRequest(req)
+	c.Writer = w
 	r.dispatch(c)
 }
 
@@ -130,7 +131,7 @@ func (r *Router) dispatch(c *Ctx) {
 		if rt.chain != nil {
 			if CtxFrom(req) != c { // not installed yet, or another router's Ctx (Mount)
 				req = c.withStash(req)
-				c.Request = req
+				c.SetRequest(req)
 			}
 			rt.chain.ServeHTTP(c.Writer, req)
 			return

@@ -48,7 +48,7 @@ func BodyLimit(cfg BodyLimitConfig) web.Middleware {
 			*r2 = *r
 			r2.Body = http.MaxBytesReader(w, r.Body, limit)
 			if c := web.CtxFrom(r); c != nil {
-				c.Request = r2
+				c.SetRequest(r2)
 			}
 			next.ServeHTTP(w, r2)
 		})

@@ -49,7 +49,8 @@ func Recover(cfg RecoverConfig) web.Middleware {
 				pe := &web.PanicError{Value: v, Err: err, Stack: debug.Stack()}
 				if c != nil {
 					started := c.Written()
-					c.Request, c.Writer = r, w
+					c.SetRequest(r)
+					c.Writer = w
 					c.Fail(pe) // logs it, and answers 500 if nothing was sent yet
 					if started {
 						panic(http.ErrAbortHandler)

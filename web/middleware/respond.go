@@ -14,7 +14,8 @@ import (
 // status [web.StatusOf] gives err.
 func fail(w http.ResponseWriter, r *http.Request, err error) {
 	if c := web.CtxFrom(r); c != nil {
-		c.Request, c.Writer = r, w
+		c.SetRequest(r)
+		c.Writer = w
 		c.Fail(err)
 		return
 	}

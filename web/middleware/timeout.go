@@ -85,7 +85,7 @@ func Timeout(cfg TimeoutConfig) web.Middleware {
 			c := web.CtxFrom(r)
 			var rec *recorder
 			if c != nil {
-				c.Request = r
+				c.SetRequest(r)
 			} else {
 				rec = &recorder{w: w}
 				w = rec
