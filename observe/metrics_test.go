@@ -235,3 +235,31 @@ func TestBadOTLPEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainNetHTTP: outside a Sinew router the middleware still counts requests (under
+// UnmatchedRoute, since there is no pattern) with their status and size.
+func TestPlainNetHTTP(t *testing.T) {
+	t.Parallel()
+	o := newObserver(t)
+	h := o.Middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/teapot" {
+			w.WriteHeader(http.StatusTeapot)
+		}
+		_, _ = w.Write([]byte("hello"))
+	}))
+	base := serve(t, h)
+	do(t, "GET", base+"/a", "", nil)
+	do(t, "GET", base+"/teapot", "", nil)
+	r := web.NewRouter(web.Config{})
+	r.HandleHTTP("/metrics", o.OpsHandler(observe.OpsConfig{Guard: observe.Guard{Token: testToken}}))
+	fams := scrape(t, serve(t, r), testToken)
+	for _, status := range []string{"2xx", "4xx"} {
+		m := sample(fams, "sinew_http_requests_total", map[string]string{"route": observe.UnmatchedRoute, "status": status})
+		if m.GetCounter().GetValue() != 1 {
+			t.Errorf("%s: %v", status, m)
+		}
+	}
+	if m := sample(fams, "sinew_http_response_size_bytes", map[string]string{"status": "2xx"}); m.GetHistogram().GetSampleSum() != 5 {
+		t.Errorf("size: %v", m)
+	}
+}
