@@ -51,14 +51,14 @@ func TestRealWorldSuite(t *testing.T) {
 	for _, db := range dbs {
 		t.Run(db.name, func(t *testing.T) {
 			for run := 1; run <= 2; run++ {
-				runSuite(t, newman, db.url, fmt.Sprintf("%s%d%d", db.name, time.Now().UnixNano()%1e9, run))
+				runSuite(t, newman, db.name, db.url, fmt.Sprintf("%s%d%d", db.name, time.Now().UnixNano()%1e9, run))
 			}
 		})
 	}
 }
 
 // runSuite serves the app on databaseURL and runs the collection once as user name.
-func runSuite(t *testing.T, newman, databaseURL, name string) {
+func runSuite(t *testing.T, newman, engine, databaseURL, name string) {
 	t.Helper()
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, DatabaseURL: databaseURL, Stderr: io.Discard})
 	setup(app)
@@ -130,8 +130,7 @@ func runSuite(t *testing.T, newman, databaseURL, name string) {
 	if s := r.Run.Stats["testScripts"]; s.Failed != 0 {
 		t.Errorf("%d test scripts failed", s.Failed)
 	}
-	t.Logf("%s: %d/%d assertions passed, %d requests", databaseURL[:strings.IndexByte(databaseURL, ':')],
-		a.Total-a.Failed, a.Total, len(r.Run.Executions))
+	t.Logf("%s: %d/%d assertions passed, %d requests", engine, a.Total-a.Failed, a.Total, len(r.Run.Executions))
 	if t.Failed() {
 		t.Logf("newman output:\n%s", out)
 	}
