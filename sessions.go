@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sinewdev/sinew/session"
+	"github.com/sinewdev/sinew/view"
 	"github.com/sinewdev/sinew/web/middleware"
 )
 
@@ -56,6 +57,9 @@ func sessionConfigFromEnv(cfg *Config, get func(string) string) []error {
 func (a *App) installSessions() {
 	a.sec = &security{}
 	a.Use(a.sessionMiddleware, a.csrfMiddleware)
+	// Templates built with a zero view.Config find the CSRF token and flashes here.
+	a.Router.SetValue(view.CSRFTokenHook{}, session.CSRFToken)
+	a.Router.SetValue(view.FlashesHook{}, session.ViewFlashes)
 	a.OnStart(a.openSessions)
 	a.wrapMigrateCommand()
 }

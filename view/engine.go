@@ -44,14 +44,17 @@ type Config struct {
 	// StaticURL turns an asset's name into its URL for the static helper (the asset
 	// pipeline's fingerprinting plugs in here). Default: "/static/" + name.
 	StaticURL func(name string) string
-	// CSRFToken returns the request's CSRF token for csrfToken and csrfField. Default: none;
+	// CSRFToken returns the request's CSRF token for csrfToken and csrfField. Default: the
+	// function the App installs on its router under CSRFTokenHook (sinew's sessions do),
+	// else none;
 	// csrfToken is "" and csrfField renders nothing.
 	CSRFToken func(c *web.Ctx) string
 	// CSRFFieldName is the name of the hidden input that csrfField renders.
 	// Default: "csrf_token".
 	CSRFFieldName string
 	// Flashes returns the request's flash messages for the flashes helper; it is called at
-	// most once per render, so it may consume them. Default: none.
+	// most once per render, so it may consume them. Default: the function installed on the
+	// router under FlashesHook (sinew's sessions do), else none.
 	Flashes func(c *web.Ctx) []Flash
 	// CurrentUser returns the signed-in user for the currentUser helper.
 	// Default: c.User(), set by the authentication middleware.
@@ -63,6 +66,17 @@ type Config struct {
 	// linear on hostile input, so keep it modest. Default: 128 KiB.
 	MaxMarkdownBytes int
 }
+
+// CSRFTokenHook is the router value key (web.Router.SetValue) under which an application
+// installs a func(*web.Ctx) string returning the request's CSRF token, so that Engines built
+// without Config.CSRFToken render {{csrfField}} anyway. The sinew App installs
+// session.CSRFToken there.
+type CSRFTokenHook struct{}
+
+// FlashesHook is the router value key under which an application installs a
+// func(*web.Ctx) []Flash, the default of Config.Flashes. The sinew App installs
+// session.ViewFlashes there.
+type FlashesHook struct{}
 
 // Flash is a one-time message shown on the next page, as returned by [Config.Flashes].
 type Flash struct {
@@ -107,6 +121,26 @@ func New(fsys fs.FS, cfg Config) (*Engine, error) {
 	}
 	if cfg.CurrentUser == nil {
 		cfg.CurrentUser = func(c *web.Ctx) any { return c.User() }
+	}
+	if cfg.CSRFToken == nil {
+		cfg.CSRFToken = func(c *web.Ctx) string {
+			if r := c.Router(); r != nil {
+				if f, ok := r.Value(CSRFTokenHook{}).(func(*web.Ctx) string); ok {
+					return f(c)
+				}
+			}
+			return ""
+		}
+	}
+	if cfg.Flashes == nil {
+		cfg.Flashes = func(c *web.Ctx) []Flash {
+			if r := c.Router(); r != nil {
+				if f, ok := r.Value(FlashesHook{}).(func(*web.Ctx) []Flash); ok {
+					return f(c)
+				}
+			}
+			return nil
+		}
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -157,6 +157,10 @@ func (r *Router) SetValue(key, val any) {
 	r.values = append(r.values, ctxValue{key, val})
 }
 
+// Value returns the value SetValue stored under key, or nil. Unlike Ctx.Value it does not
+// make the request's Ctx a context that escapes the pool.
+func (r *Router) Value(key any) any { return r.value(key) }
+
 func (r *Router) value(key any) any {
 	for i := range r.values {
 		if r.values[i].key == key {
