@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -27,6 +26,7 @@ type appInfo struct {
 	module   string
 	apiOnly  bool            // no templates directory
 	usesAuth bool            // the main package imports the auth package
+	hasAdmin bool            // the app has an admin site (Resources.Admin in app.go)
 	models   map[string]bool // the struct types of the main package that embed orm.Model
 	testDB   string
 }
@@ -95,6 +95,8 @@ func loadApp(dir string) (*appInfo, error) {
 				switch p {
 				case sinewModule + "/auth":
 					a.usesAuth = true
+				case sinewModule + "/admin":
+					a.hasAdmin = a.hasAdmin || f.Name.Name == "main" && strings.Contains(string(mustRead(fset.File(f.Pos()).Name())), "Admin *admin.Site")
 				case sinewModule + "/orm":
 					ormName = "orm"
 					if imp.Name != nil {
@@ -139,21 +141,42 @@ func loadApp(dir string) (*appInfo, error) {
 	return a, nil
 }
 
+// mustRead returns the content of a file that was just parsed, nil if it cannot be read.
+func mustRead(path string) []byte {
+	b, _ := os.ReadFile(path)
+	return b
+}
+
 // addToLists returns resources.go of the app with model (a type name, "" for none) added to
-// the models list and register (a function name, "" for none) to the resources list; an
-// entry already there is not added twice.
-func addToLists(root, model, register string) ([]byte, error) {
-	path := filepath.Join(root, "resources.go")
-	src, err := os.ReadFile(path)
+// the models list and the register functions to the resources list; an entry already there
+// is not added twice.
+func addToLists(root, model string, register []string) ([]byte, error) {
+	src, err := os.ReadFile(filepath.Join(root, "resources.go"))
 	if err != nil {
 		return nil, err
 	}
+	if model != "" {
+		if src, err = addToList(src, "models", model+"{}"); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range register {
+		if src, err = addToList(src, "resources", r); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
+}
+
+// addToList adds the element text at the end of the composite literal of the variable
+// list in src, unless it is there, and returns the gofmt-ed source.
+func addToList(src []byte, list, text string) ([]byte, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, src, parser.ParseComments|parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, "resources.go", src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
 		return nil, fmt.Errorf("resources.go: %w", err)
 	}
-	lists := map[string]*ast.CompositeLit{}
+	var cl *ast.CompositeLit
 	for _, decl := range f.Decls {
 		gd, ok := decl.(*ast.GenDecl)
 		if !ok || gd.Tok != token.VAR {
@@ -162,66 +185,40 @@ func addToLists(root, model, register string) ([]byte, error) {
 		for _, spec := range gd.Specs {
 			vs := spec.(*ast.ValueSpec)
 			for i, n := range vs.Names {
-				if i < len(vs.Values) {
-					if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
-						lists[n.Name] = cl
-					}
+				if n.Name == list && i < len(vs.Values) {
+					cl, _ = vs.Values[i].(*ast.CompositeLit)
 				}
 			}
 		}
 	}
-	type edit struct {
-		list, text string
+	if cl == nil {
+		return nil, fmt.Errorf("resources.go: no %s list (var %s = []...{...})", list, list)
 	}
-	var edits []edit
-	if model != "" {
-		edits = append(edits, edit{"models", model + "{}"})
-	}
-	if register != "" {
-		edits = append(edits, edit{"resources", register})
-	}
-	// Insert text before the closing brace of each list, from the end of the file backwards
-	// so that earlier offsets stay valid.
-	type insertion struct {
-		at   int
-		text string
-	}
-	var ins []insertion
-	for _, e := range edits {
-		cl := lists[e.list]
-		if cl == nil {
-			return nil, fmt.Errorf("resources.go: no %s list (var %s = []...{...})", e.list, e.list)
+	for _, elt := range cl.Elts {
+		var b bytes.Buffer
+		_ = format.Node(&b, token.NewFileSet(), elt)
+		if b.String() == text {
+			return src, nil
 		}
-		present := false
-		for _, elt := range cl.Elts {
-			var b bytes.Buffer
-			_ = format.Node(&b, token.NewFileSet(), elt)
-			if b.String() == e.text {
-				present = true
-			}
-		}
-		if present {
-			continue
-		}
-		at := fset.Position(cl.Rbrace).Offset
-		text := e.text + ",\n"
-		if len(cl.Elts) == 0 {
-			text = "\n" + text
-		} else if fset.Position(cl.Elts[len(cl.Elts)-1].End()).Line == fset.Position(cl.Rbrace).Line {
-			text = ",\n" + e.text + ",\n" // the last element shares the brace's line
-			at = fset.Position(cl.Elts[len(cl.Elts)-1].End()).Offset
-			if src[at] == ',' {
-				at++
-				text = "\n" + e.text + ",\n"
-			}
-		}
-		ins = append(ins, insertion{at, text})
 	}
-	out := src
-	sort.Slice(ins, func(i, j int) bool { return ins[i].at < ins[j].at })
-	for i := len(ins) - 1; i >= 0; i-- {
-		out = append(out[:ins[i].at:ins[i].at], append([]byte(ins[i].text), out[ins[i].at:]...)...)
+	// Insert after the last element (and its comma), or after the opening brace.
+	at := fset.Position(cl.Lbrace).Offset + 1
+	needComma := false
+	if n := len(cl.Elts); n > 0 {
+		at = fset.Position(cl.Elts[n-1].End()).Offset
+		if at < len(src) && src[at] == ',' {
+			at++
+		} else {
+			needComma = true
+		}
 	}
+	out := make([]byte, 0, len(src)+len(text)+4)
+	out = append(out, src[:at]...)
+	if needComma {
+		out = append(out, ',')
+	}
+	out = append(out, "\n"+text+",\n"...)
+	out = append(out, src[at:]...)
 	res, err := format.Source(out)
 	if err != nil {
 		return nil, fmt.Errorf("resources.go after the edit: %w", err)

@@ -82,9 +82,14 @@ type model struct {
 	BadField         *field
 	BadForm, BadJSON string
 	Has              map[string]bool // kinds present
+	// Search lists the text fields the admin's search box looks in; Filters the fields
+	// offered as its filters.
+	Search, Filters []*field
 	// HasTime is true when a field is a date or datetime; RefsAuth when one references
 	// auth.User; BadLong when BadField is a string given too long a value.
 	HasTime, RefsAuth, BadLong bool
+	// Admin is true when the scaffold registers the model in the app's admin site.
+	Admin bool
 }
 
 func runGenerate(ctx context.Context, e *env, args []string) error {
@@ -138,17 +143,22 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	file := snake(m.Name)
 	type out struct{ tmpl, dest string }
 	outs := []out{{"model.go.tmpl", file + ".go"}, {"model_test.go.tmpl", file + "_test.go"}}
-	register := ""
+	var register []string
 	switch kind {
 	case "resource":
 		outs = append(outs, out{"api.go.tmpl", file + "_api.go"}, out{"api_test.go.tmpl", file + "_api_test.go"})
-		register = m.Var + "API"
+		register = append(register, m.Var+"API")
 	case "scaffold":
 		outs = append(outs, out{"pages.go.tmpl", file + "_pages.go"}, out{"pages_test.go.tmpl", file + "_pages_test.go"},
 			out{"index.html.tmpl", "templates/" + m.TemplateDir + "/index.html"},
 			out{"show.html.tmpl", "templates/" + m.TemplateDir + "/show.html"},
 			out{"form.html.tmpl", "templates/" + m.TemplateDir + "/form.html"})
-		register = m.Var + "Pages"
+		register = append(register, m.Var+"Pages")
+		if app.hasAdmin {
+			m.Admin = true
+			outs = append(outs, out{"admin.go.tmpl", file + "_admin.go"})
+			register = append(register, m.Var+"Admin")
+		}
 	}
 	var files []genFile
 	for _, o := range outs {
@@ -271,6 +281,14 @@ func newModel(app *appInfo, name string, args []string, force bool) (*model, err
 				m.BadField, m.BadForm, m.BadJSON = f, `"not a number"`, `"not a number"`
 				break
 			}
+		}
+	}
+	for _, f := range m.Fields {
+		if (f.Kind == "string" || f.Kind == "text") && !f.Null {
+			m.Search = append(m.Search, f)
+		}
+		if f.Kind == "bool" || f.Kind == "date" || f.Kind == "datetime" {
+			m.Filters = append(m.Filters, f)
 		}
 	}
 	m.HasTime = m.Has["date"] || m.Has["datetime"]
