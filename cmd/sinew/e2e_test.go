@@ -135,6 +135,14 @@ func TestEndToEnd(t *testing.T) {
 			page("/api/tags", 200, `"total":0`)
 			page("/openapi.json", 200, `"/api/tags/{id}"`)
 			page("/docs", 200, "swagger")
+			if res, err := c.Get(base + "/admin/post/"); err != nil {
+				t.Fatal(err)
+			} else {
+				res.Body.Close()
+				if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/auth/login") {
+					t.Errorf("GET /admin/post/ anonymously = %d to %q, want the login page", res.StatusCode, loc)
+				}
+			}
 
 			// The API creates a tag with the session's CSRF token, as a page's script would.
 			m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(form)
