@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/sinewdev/sinew/auth"
 	"github.com/sinewdev/sinew/orm"
 )
@@ -45,4 +47,18 @@ type Comment struct {
 	// AuthorID is the user who wrote the comment.
 	AuthorID int64 `orm:"fk=auth.User,ondelete=cascade,label=Author"`
 	Author   *auth.User
+}
+
+// Excerpt is the beginning of the post for the lists: its first paragraph, cut after
+// about 300 characters. It is Markdown, like the body.
+func (p *Post) Excerpt() string {
+	text := strings.TrimSpace(strings.ReplaceAll(p.Body, "\r\n", "\n"))
+	text, _, cut := strings.Cut(text, "\n\n")
+	if r := []rune(text); len(r) > 300 {
+		text, cut = string(r[:300]), true
+	}
+	if cut {
+		text += " …"
+	}
+	return text
 }

@@ -63,3 +63,21 @@ func FuzzTagNames(f *testing.F) {
 		}
 	})
 }
+
+func TestExcerpt(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", 301)
+	tests := []struct{ body, want string }{
+		{"", ""},
+		{"One paragraph.", "One paragraph."},
+		{"First.\r\n\r\nSecond.", "First. …"},
+		{"  \n\nFirst after blank lines.\n\nSecond.", "First after blank lines. …"},
+		{"line one\nline two", "line one\nline two"},
+		{long, strings.Repeat("é", 300) + " …"},
+	}
+	for _, tt := range tests {
+		if got := (&Post{Body: tt.body}).Excerpt(); got != tt.want {
+			t.Errorf("Excerpt(%q) = %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}
