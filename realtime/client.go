@@ -27,18 +27,20 @@ type client struct {
 	who Identity
 	ws  *websocket.Conn // nil for event streams
 
-	mu       sync.Mutex
-	queue    []outMsg
-	spare    []outMsg // a drained queue's array, reused by the next take
-	writing  bool     // a WebSocket writer goroutine is running
-	dead     bool     // killed: queue no more
-	code     int      // close code once dead
-	reason   string
-	subs     map[string]struct{}
-	wake     chan struct{} // event streams: the handler waits on it
-	gone     chan struct{} // closed when the connection is unregistered
-	pinging  atomic.Bool
-	lastSeen atomic.Int64 // unix nanoseconds of the last frame or pong received
+	mu      sync.Mutex
+	queue   []outMsg
+	spare   []outMsg // a drained queue's array, reused by the next take
+	writing bool     // a WebSocket writer goroutine is running
+	dead    bool     // killed: queue no more
+	code    int      // close code once dead
+	reason  string
+	subs    map[string]struct{}
+	wake    chan struct{} // event streams: the handler waits on it
+	gone    chan struct{} // closed when the connection is unregistered
+	pinging atomic.Bool
+	// writeStart is when the write in progress began (unix nanoseconds), 0 when none.
+	writeStart atomic.Int64
+	lastSeen   atomic.Int64 // unix nanoseconds of the last frame or pong received
 }
 
 func newClient(h *Hub, who Identity, ws *websocket.Conn) *client {
@@ -115,9 +117,12 @@ func (c *client) writeLoop() {
 			return
 		}
 		for _, m := range batch {
-			ctx, cancel := context.WithTimeout(c.hub.ctx, c.hub.cfg.WriteTimeout)
-			err := c.ws.Write(ctx, websocket.MessageText, m.data)
-			cancel()
+			// No context deadline per write (a timer and a cancellation hook per message,
+			// the larger part of a delivery's cost): the heartbeat closes a connection
+			// whose write has been stuck for WriteTimeout, which unblocks it.
+			c.writeStart.Store(time.Now().UnixNano())
+			err := c.ws.Write(context.Background(), websocket.MessageText, m.data)
+			c.writeStart.Store(0)
 			if err != nil {
 				c.mu.Lock()
 				c.writing = false
@@ -169,6 +174,14 @@ func (c *client) seen() { c.lastSeen.Store(time.Now().UnixNano()) }
 // heartbeat pings a WebSocket or times it out; event streams ping themselves.
 func (c *client) heartbeat(now time.Time) {
 	if c.ws == nil {
+		return
+	}
+	if ws := c.writeStart.Load(); ws != 0 && now.Sub(time.Unix(0, ws)) > c.hub.cfg.WriteTimeout {
+		// The client reads nothing, so no close frame would reach it: drop the connection.
+		if c.kill(CloseSlowConsumer, "slow consumer: write timed out") {
+			c.hub.stats.slowConsumers.Add(1)
+			_ = c.ws.CloseNow()
+		}
 		return
 	}
 	if now.Sub(time.Unix(0, c.lastSeen.Load())) > c.hub.cfg.IdleTimeout {

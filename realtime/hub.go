@@ -176,7 +176,9 @@ type Config struct {
 	// IdleTimeout closes a WebSocket that sent nothing and answered no ping for that long,
 	// with CloseIdleTimeout. Default: 60s.
 	IdleTimeout time.Duration
-	// WriteTimeout bounds each write to a client. Default: 10s.
+	// WriteTimeout closes a WebSocket whose write has been blocked that long (the client
+	// stopped reading), checked at every PingInterval, with CloseSlowConsumer; event streams
+	// use it as each flush's deadline. Default: 10s.
 	WriteTimeout time.Duration
 	// SendQueue is how many messages may wait for one client; one more disconnects it with
 	// CloseSlowConsumer. Default: 256.

@@ -468,6 +468,23 @@ func TestSlowConsumerIsDisconnectedWithoutSlowingOthers(t *testing.T) {
 	waitFor(t, "one connection left", func() bool { return s.hub.Stats().Connections == 1 })
 }
 
+// A client that stops reading blocks its writer; the heartbeat closes it after WriteTimeout
+// even when its queue never fills.
+func TestStuckWriteTimesOut(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, realtime.Config{SendQueue: 1 << 16, WriteTimeout: 100 * time.Millisecond, PingInterval: 50 * time.Millisecond}, nil)
+	c := s.dial(t, "slow", "")
+	c.subscribe("public.stuck", nil)
+	big := strings.Repeat("x", 32<<10)
+	for i := 0; s.hub.Stats().SlowConsumers == 0; i++ {
+		if i == 2000 {
+			t.Fatalf("no write timeout after 64 MiB: %+v", s.hub.Stats())
+		}
+		publish(t, s.hub, "public.stuck", "big", big)
+	}
+	waitFor(t, "the connection to go", func() bool { return s.hub.Stats().Connections == 0 })
+}
+
 // expectQuiet is expect without t.Fatal, for use off the test goroutine.
 func (c *wsClient) expectQuiet(channel, event string) realtime.Envelope {
 	for {
