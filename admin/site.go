@@ -38,8 +38,8 @@ type Config struct {
 	// PageSize is the number of rows on a list page, unless a model's Options say
 	// otherwise. Default 50.
 	PageSize int
-	// Forms renders and binds the add and edit forms. Default: a form.Forms over the
-	// app's registry.
+	// Forms renders and binds the add and edit forms. Default: app.Forms(), over the
+	// app's registry and validator.
 	Forms *form.Forms
 	// LoginURL is where visitors who are not logged in are sent, with next= set.
 	// Default "/auth/login" (the auth flows).
@@ -87,11 +87,7 @@ func New(app *sinew.App, cfg Config) *Site {
 	}
 	s.forms = cfg.Forms
 	if s.forms == nil {
-		f, err := form.New(form.Config{Registry: app.Registry()})
-		if err != nil {
-			s.fail(err)
-		}
-		s.forms = f
+		s.forms = app.Forms()
 	}
 	tmpl, _ := fs.Sub(files, "templates")
 	eng, err := view.New(tmpl, view.Config{
