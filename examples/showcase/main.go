@@ -50,6 +50,7 @@ var features = []feature{
 	{"Forms and uploads", "a struct with every widget: binding with the values kept as typed, validate rules, a check across fields, a uniqueness query, accessible markup, uploads sniffed and stored only when valid", "/forms"},
 	{"Admin site", "generated from the models: lists with search, filters, sorting and bulk actions, forms, history and permission checks (create a login with `go run ./examples/showcase createsuperuser`)", "/admin/"},
 	{"Internationalisation", "catalogues with CLDR plurals (English, French, Arabic), locale from URL prefix, ?lang=, cookie or Accept-Language, local numbers and dates, translated validation messages", "/i18n"},
+	{"Typed JSON API", "handlers from typed structs, 422 problem+json per field, a REST resource over Post, OpenAPI 3.1 at /openapi.json and Swagger UI", "/docs"},
 	{"Real-time", "WebSocket and server-sent event hub: channels, presence, history with resume, fan-out across instances through the broker; a live-updating list here, a chat in examples/chat", "/live"},
 }
 
@@ -128,6 +129,7 @@ func setup(app *sinew.App) error {
 	observeDemo(app)
 	authDemo(app)
 	adminDemo(app)
+	apiDemo(app)
 	if err := formsDemo(app); err != nil {
 		return err
 	}
