@@ -34,6 +34,22 @@ type appObserve struct {
 	servers   []*http.Server // ops listeners started by ServeOps
 }
 
+// onRouter is the ops handler as the app's router serves it: while no way in is configured
+// (no token, not dev, no AllowOps callback) the endpoints do not exist: 404, as for any
+// unknown path, so a scan learns nothing.
+func (ob *appObserve) onRouter(configured bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ob.mu.Lock()
+		open := configured || len(ob.authorize) > 0
+		ob.mu.Unlock()
+		if !open {
+			http.NotFound(w, r)
+			return
+		}
+		ob.ops.ServeHTTP(w, r)
+	})
+}
+
 // stopServers shuts the ops listeners down (a stop hook).
 func (ob *appObserve) stopServers(ctx context.Context) error {
 	ob.mu.Lock()
@@ -122,9 +138,9 @@ func privateHost(host string) bool {
 // The ops endpoints (/metrics, /ops, /ops/loglevel, /debug/pprof/) are served:
 //   - on their own listener when SINEW_OPS_ADDR is set (with /healthz and /readyz), guarded
 //     by SINEW_OPS_TOKEN when it is set;
-//   - otherwise on the app's router, guarded by SINEW_OPS_TOKEN, and in dev open to
-//     requests from the loopback interface;
-//   - not at all in test and prod when neither is set.
+//   - otherwise on the app's router, guarded by SINEW_OPS_TOKEN and AllowOps callbacks, and
+//     in dev open to requests from the loopback interface; in test and prod with neither a
+//     token nor a callback they answer 404.
 func (a *App) installObserve() web.Middleware {
 	ob := &appObserve{started: time.Now()}
 	a.obs = ob
@@ -162,11 +178,14 @@ func (a *App) installObserve() web.Middleware {
 			}
 		})
 	}
-	if a.cfg.OpsAddr == "" && (a.cfg.OpsToken != "" || a.cfg.Env == EnvDev) {
-		a.HandleHTTP("/metrics", ob.ops).Name("metrics")
-		a.HandleHTTP("/ops", ob.ops).Name("ops")
-		a.HandleHTTP("/ops/loglevel", ob.ops).Name("ops_loglevel")
-		a.HandleHTTP("/debug/pprof/{name...}", ob.ops).Name("pprof")
+	if a.cfg.OpsAddr == "" {
+		// Registered in every environment, so a conflicting route of the app's is found in
+		// dev as in prod; they answer 404 while no way in is configured (see onRouter).
+		onRouter := ob.onRouter(a.cfg.OpsToken != "" || a.cfg.Env == EnvDev)
+		a.HandleHTTP("/metrics", onRouter).Name("metrics")
+		a.HandleHTTP("/ops", onRouter).Name("ops")
+		a.HandleHTTP("/ops/loglevel", onRouter).Name("ops_loglevel")
+		a.HandleHTTP("/debug/pprof/{name...}", onRouter).Name("pprof")
 		// The level endpoint is for scripts holding the token (bearer or Basic), which have
 		// no session: the app's CSRF token check is replaced by the ops handler's own
 		// cross-origin check. (CSRFExempt needs the session wiring, installed later.)

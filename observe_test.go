@@ -656,3 +656,18 @@ func TestProdRefusesUnwritableDataDir(t *testing.T) {
 	}
 	ok.Stop(context.Background())
 }
+
+// TestAllowOps: a callback opens the ops endpoints to the requests it accepts, with no
+// token configured (a staff session, in a real app).
+func TestAllowOps(t *testing.T) {
+	t.Parallel()
+	app := opsApp(t, sinew.Config{})
+	app.AllowOps(func(r *http.Request) bool { return r.Header.Get("X-Test-Staff") == "yes" })
+	base := serve(t, app)
+	if code, _ := call(t, "GET", base+"/ops", "", nil); code != http.StatusUnauthorized {
+		t.Errorf("anonymous /ops: %d, want 401", code)
+	}
+	if code, body := call(t, "GET", base+"/ops", "", nil, "X-Test-Staff", "yes"); code != 200 || !strings.Contains(body, "Operations") {
+		t.Errorf("/ops for an allowed request: %d", code)
+	}
+}
