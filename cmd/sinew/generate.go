@@ -17,7 +17,8 @@ Run inside an app made by sinew new. KIND is one of:
   resource   the model and a typed JSON API under /api/<names> (list with limit and
              offset, get, create, update, delete; documented at /docs), with tests
   scaffold   the model and HTML pages under /<names> (list, show, new, edit, delete) with
-             forms bound and validated by package form, with tests
+             forms bound and validated by package form, its admin registration (when the
+             app mounts the admin site), with tests
   migration  an empty migration NAME for data changes (go run . makemigrations --empty)
 
 Model and resource generators then run "go run . makemigrations" to write the migration of
