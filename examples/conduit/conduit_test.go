@@ -15,11 +15,11 @@ import (
 
 // client sends JSON requests to a started app.
 type client struct {
-	t   *testing.T
+	t   testing.TB
 	app *sinew.App
 }
 
-func newClient(t *testing.T) *client {
+func newClient(t testing.TB) *client {
 	t.Helper()
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
 	setup(app)
