@@ -400,6 +400,38 @@ func TestManyToMany(t *testing.T) {
 	}
 }
 
+func TestSearchModes(t *testing.T) {
+	t.Parallel()
+	opts := articleOptions()
+	opts.Search = []string{"^Title", "=Body"}
+	s := startSite(t, opts)
+	s.user(t, "root@example.com", true, true)
+	ctx := s.ctx(t)
+	author := Author{Name: "Ada"}
+	if err := orm.Create(ctx, &author); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []Article{{Title: "Go generics", Body: "exact body"}, {Title: "About Go", Body: "other"}} {
+		a.Status, a.AuthorID = "draft", author.ID
+		if err := orm.Create(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := s.browser(t)
+	b.login("root@example.com")
+	for _, tc := range []struct{ q, want, not string }{
+		{"Go", "Go generics", "About Go"},         // starts with, as typed
+		{"go", "No articles match", "Go generics"}, // case matters for ^
+		{"exact body", "Go generics", "About Go"},  // = matches the whole value
+		{"exact", "No articles match", "Go generics"},
+	} {
+		p := b.do("GET", "/admin/article/?q="+url.QueryEscape(tc.q), nil)
+		if !strings.Contains(p.body, tc.want) || strings.Contains(p.body, tc.not) {
+			t.Errorf("q=%q: want %q without %q", tc.q, tc.want, tc.not)
+		}
+	}
+}
+
 // TestKeyLookup: a foreign key to a table too big to list gets a key input, a search box
 // configured by the page, and answers from the lookup endpoint.
 func TestKeyLookup(t *testing.T) {

@@ -37,7 +37,7 @@ type modelOps interface {
 
 // commonOptions are the parts of Options that do not depend on T.
 type commonOptions struct {
-	search    []*orm.Field
+	search    []searchField
 	filters   []*filterSpec
 	ordering  []string
 	sortable  map[string]bool
@@ -45,6 +45,25 @@ type commonOptions struct {
 	fieldsets []Fieldset
 	readOnly  []*orm.Field
 	pageSize  int
+}
+
+// searchField is a field the search box looks in, and how.
+type searchField struct {
+	field *orm.Field
+	mode  byte // 0: contains, case-insensitive; '^': starts with, as typed; '=': equals
+}
+
+// cond is the condition matching term.
+func (sf searchField) cond(term string) orm.Cond {
+	name := sf.field.Name
+	switch sf.mode {
+	case '^':
+		// A range rather than LIKE: B-tree indexes serve it on every engine.
+		return orm.And(orm.Lookup(name+"__gte", term), orm.Lookup(name+"__lt", term+"\U0010FFFF"))
+	case '=':
+		return orm.Lookup(name, term)
+	}
+	return orm.Lookup(name+"__icontains", term)
 }
 
 // colSpec is one column of the list page.
@@ -170,6 +189,10 @@ func (t *typed[T]) compile() error {
 		}
 	}
 	for _, name := range t.opts.Search {
+		var mode byte
+		if strings.HasPrefix(name, "^") || strings.HasPrefix(name, "=") {
+			mode, name = name[0], name[1:]
+		}
 		f, err := field(name)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("Search: %w", err))
@@ -179,7 +202,7 @@ func (t *typed[T]) compile() error {
 			errs = append(errs, fmt.Errorf("Search: %s is not a text field", name))
 			continue
 		}
-		t.common.search = append(t.common.search, f)
+		t.common.search = append(t.common.search, searchField{field: f, mode: mode})
 	}
 	for _, name := range t.opts.Filters {
 		f, err := field(name)
@@ -268,8 +291,8 @@ func (t *typed[T]) filtered(c *web.Ctx, lq *listQuery) *orm.Query[T] {
 	q := t.base(c)
 	if lq.search != "" && len(t.common.search) > 0 {
 		conds := make([]orm.Cond, 0, len(t.common.search))
-		for _, f := range t.common.search {
-			conds = append(conds, orm.Lookup(f.Name+"__icontains", lq.search))
+		for _, sf := range t.common.search {
+			conds = append(conds, sf.cond(lq.search))
 		}
 		q = q.Match(orm.Or(conds...))
 	}

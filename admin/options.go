@@ -22,8 +22,11 @@ type Options[T any] struct {
 	List []string
 	// Computed defines columns computed in Go, by name, for List.
 	Computed map[string]Column[T]
-	// Search names the text fields the search box looks in (case-insensitive contains,
-	// any of them). Default: none (no search box).
+	// Search names the text fields the search box looks in; a row matches when any of them
+	// does. A plain name matches when the field contains the term, ignoring case (a scan of
+	// the table: fine for thousands of rows, slow for millions); "^Name" when the field
+	// starts with the term as typed, and "=Name" when it equals it, both served by an index
+	// on the column. Default: none (no search box).
 	Search []string
 	// Filters names the fields offered as filters in the side bar: booleans, fields with
 	// choices, foreign keys (to models registered in the site) and times (today, past 7
