@@ -84,6 +84,7 @@ type Forms struct {
 type planKey struct {
 	t      reflect.Type
 	fields string
+	prefix string
 }
 
 // New returns a Forms configured by cfg. It fails only when Config.Theme holds templates
@@ -130,13 +131,20 @@ func New(cfg Config) (*Forms, error) {
 // widget that cannot show the field's type, bad choices) are reported here, naming the
 // field. Plans are cached: call it at start-up to catch mistakes early.
 func (fs *Forms) Plan(t reflect.Type, fields ...string) (*Plan, error) {
+	return fs.plan(t, "", fields)
+}
+
+// maxPrefix bounds the prefixes of ForPrefix, whose plans are cached one per prefix.
+const maxPrefix = 64
+
+func (fs *Forms) plan(t reflect.Type, prefix string, fields []string) (*Plan, error) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if t == nil {
 		return nil, fmt.Errorf("form: nil type")
 	}
-	key := planKey{t, strings.Join(fields, ",")}
+	key := planKey{t, strings.Join(fields, ","), prefix}
 	if p, ok := fs.plans.Load(key); ok {
 		return p.(*Plan), nil
 	}
@@ -145,7 +153,7 @@ func (fs *Forms) Plan(t reflect.Type, fields ...string) (*Plan, error) {
 	if p, ok := fs.plans.Load(key); ok {
 		return p.(*Plan), nil
 	}
-	p, err := fs.compile(t, fields)
+	p, err := fs.compile(t, fields, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +170,26 @@ func (fs *Forms) For(v any, fields ...string) (*Form, error) {
 		return nil, err
 	}
 	p, err := fs.Plan(rv.Type(), fields...)
+	if err != nil {
+		return nil, err
+	}
+	return &Form{forms: fs, plan: p, value: rv, ptr: v}, nil
+}
+
+// ForPrefix is For with every input name (and id) starting with prefix, so that several
+// forms of one type fit in one <form> element and are bound from one request: the admin's
+// inline rows "comments-0-body", "comments-1-body". The prefix takes letters, digits and
+// _ - . only, at most 64 bytes; each distinct prefix compiles (and keeps) a plan of its own,
+// so use a bounded set of them.
+func (fs *Forms) ForPrefix(v any, prefix string, fields ...string) (*Form, error) {
+	if len(prefix) > maxPrefix || !validName(prefix) {
+		return nil, fmt.Errorf("form: bad prefix %q (letters, digits, _ - . only, at most %d bytes)", prefix, maxPrefix)
+	}
+	rv, err := target(v)
+	if err != nil {
+		return nil, err
+	}
+	p, err := fs.plan(rv.Type(), prefix, fields)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ func (p *Plan) Multipart() bool { return p.multipart }
 
 // compile builds the plan of struct type t. When fields is not empty it lists the fields to
 // show, in order, by Go or input name.
-func (fs *Forms) compile(t reflect.Type, fields []string) (*Plan, error) {
+func (fs *Forms) compile(t reflect.Type, fields []string, prefix string) (*Plan, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("form: %s is not a struct", t)
 	}
@@ -152,6 +152,7 @@ func (fs *Forms) compile(t reflect.Type, fields []string) (*Plan, error) {
 	if p.Model != nil && p.Model.PK != nil && p.pk == nil {
 		p.pk = p.Model.PK.Path
 	}
+
 	if len(fields) == 0 {
 		for _, f := range all {
 			if p.Model != nil && f.omitByDefault(p.Model) {
@@ -180,6 +181,14 @@ func (fs *Forms) compile(t reflect.Type, fields []string) (*Plan, error) {
 		}
 		if len(errs) > 0 {
 			return nil, errors.Join(errs...)
+		}
+	}
+	if prefix != "" {
+		clear(p.byName)
+		for _, f := range p.Fields { // compiled for this plan alone: renaming them is safe
+			f.Name = prefix + f.Name
+			f.id = fs.cfg.IDPrefix + idSafe(f.Name)
+			p.byName[f.Name] = f
 		}
 	}
 	return p, nil
