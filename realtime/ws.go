@@ -183,7 +183,12 @@ func (h *Hub) readLoop(cl *client, conn *websocket.Conn) {
 			cl.kill(int(websocket.StatusUnsupportedData), "binary messages are not supported")
 			continue
 		}
-		if err := h.handleCommand(h.ctx, cl, data); err != nil {
+		// Commands run on a goroutine of their own, one at a time: JSON decoding and the
+		// application's Authorize and Receive functions would otherwise grow this
+		// goroutine's stack, which every idle connection keeps.
+		done := make(chan error, 1)
+		go func() { done <- h.handleCommand(h.ctx, cl, data) }()
+		if err := <-done; err != nil {
 			malformed++
 			if malformed > maxMalformed {
 				cl.kill(CloseProtocolError, "too many malformed messages")
