@@ -26,6 +26,10 @@ type result struct {
 	AllMedianms     float64 `json:"all_median_ms"`
 	DeliveriesPerS  float64 `json:"deliveries_per_s"`
 	ServerCPUPerMsg float64 `json:"server_cpu_us_per_delivery"`
+	GoMem           *struct {
+		HeapAlloc  float64 `json:"heap_alloc"`
+		StackInuse float64 `json:"stack_inuse"`
+	} `json:"go_mem"`
 }
 
 func main() {
@@ -74,6 +78,13 @@ func main() {
 	row("server CPU per delivery", s.ServerCPUPerMsg, n.ServerCPUPerMsg, "µs", 2)
 	fmt.Fprintf(&b, "| messages missed | %d of %d | %d of %d | |\n", s.Missed, s.Delivered+s.Missed, n.Missed, n.Delivered+n.Missed)
 	b.WriteString("\n")
+	if s.GoMem != nil && s.Connected > 0 {
+		fmt.Fprintf(&b, "Inside Sinew's server, with every client connected and idle and after a collection, the Go runtime "+
+			"holds %.1f KiB of live heap and %.1f KiB of goroutine stack per connection; the resident size above adds the "+
+			"collector's headroom. Latency figures on this shared 2-CPU machine move by a factor of two between runs "+
+			"with the load of other work; compare the two columns of one run, not runs.\n\n",
+			s.GoMem.HeapAlloc/1024/float64(s.Connected), s.GoMem.StackInuse/1024/float64(s.Connected))
+	}
 
 	old, err := os.ReadFile(*doc)
 	if err != nil {
