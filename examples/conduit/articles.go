@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/sinewdev/sinew/api"
+	"github.com/sinewdev/sinew/auth"
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/web"
 )
@@ -80,10 +81,6 @@ func articles(a *api.API) {
 }
 
 func listArticles(ctx context.Context, in *listQuery) (*articlesReply, error) {
-	me, err := reader(ctx)
-	if err != nil {
-		return nil, err
-	}
 	q := orm.Q[Article](ctx)
 	if in.Tag != "" {
 		q.Where("id IN (SELECT article_id FROM article_tags JOIN tags ON tags.id = article_tags.tag_id WHERE tags.name = ?)", in.Tag)
@@ -94,20 +91,21 @@ func listArticles(ctx context.Context, in *listQuery) (*articlesReply, error) {
 	if in.Favorited != "" {
 		q.Where("id IN (SELECT article_id FROM favorites JOIN profiles ON profiles.id = favorites.profile_id WHERE profiles.username = ?)", in.Favorited)
 	}
-	return list(q, me, in.Limit, in.Offset)
+	return list(ctx, q, in.Limit, in.Offset)
 }
 
 func feed(ctx context.Context, in *feedQuery) (*articlesReply, error) {
+	q := orm.Q[Article](ctx).Where("author_id IN (SELECT follow_id FROM follows JOIN profiles ON profiles.id = follows.profile_id WHERE profiles.user_id = ?)",
+		auth.CurrentUser(api.Ctx(ctx)).ID)
+	return list(ctx, q, in.Limit, in.Offset)
+}
+
+// list answers one page of q's articles, newest first, with the total count.
+func list(ctx context.Context, q *orm.Query[Article], limit, offset int) (*articlesReply, error) {
 	me, err := reader(ctx)
 	if err != nil {
 		return nil, err
 	}
-	q := orm.Q[Article](ctx).Where("author_id IN (SELECT follow_id FROM follows WHERE profile_id = ?)", me.ID)
-	return list(q, me, in.Limit, in.Offset)
-}
-
-// list answers one page of q's articles, newest first, with the total count.
-func list(q *orm.Query[Article], me *Profile, limit, offset int) (*articlesReply, error) {
 	n, err := q.Clone().Count()
 	if err != nil {
 		return nil, err

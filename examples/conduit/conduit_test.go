@@ -38,7 +38,9 @@ func (c *client) do(method, path, token, body string) (int, map[string]any) {
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if token != "" {
+	if strings.HasPrefix(token, "Bearer ") {
+		req.Header.Set("Authorization", token) // the scheme the OpenAPI document advertises
+	} else if token != "" {
 		req.Header.Set("Authorization", "Token "+token)
 	}
 	rec := httptest.NewRecorder()
@@ -105,8 +107,10 @@ func TestErrorResponses(t *testing.T) {
 		{"favorite, no token", "POST", "/api/articles/" + slug + "/favorite", "", "", 401, "missing token"},
 		{"comment, no token", "POST", "/api/articles/" + slug + "/comments", "", `{"comment":{"body":"x"}}`, 401, "missing token"},
 		{"delete comment, no token", "DELETE", commentPath, "", "", 401, "missing token"},
-		{"current user, bad token", "GET", "/api/user", "snw_forged", "", 401, ""},
-		{"public list, bad token", "GET", "/api/articles", "snw_forged", "", 401, ""},
+		{"current user, bad token", "GET", "/api/user", "snw_forged", "", 401, "invalid token"},
+		{"current user, unknown token", "GET", "/api/user", "snw_" + strings.Repeat("A", 43), "", 401, "invalid token"},
+		{"public list, bad token", "GET", "/api/articles", "snw_forged", "", 401, "invalid token"},
+		{"current user, bad bearer token", "GET", "/api/user", "Bearer snw_forged", "", 401, ""},
 		{"wrong password", "POST", "/api/users/login", "", `{"user":{"email":"ada@example.com","password":"not-her-password"}}`, 401, "invalid"},
 		{"unknown user", "POST", "/api/users/login", "", `{"user":{"email":"eve@example.com","password":"Correct-Horse-42"}}`, 401, "invalid"},
 		// 403 changing what someone else wrote.
@@ -153,7 +157,7 @@ func TestErrorResponses(t *testing.T) {
 		{"hostile slug", "GET", "/api/articles/x'%20OR%201=1--", "", "", 404, "not found"},
 		{"hostile filter", "GET", "/api/articles?author=x'%20OR%20'1'='1&tag=%00", "", "", 200, ""},
 		{"NUL byte in a title", "POST", "/api/articles", ada, `{"article":{"title":"a\u0000b","description":"d","body":"b"}}`, 422, "NUL"},
-		{"empty token", "GET", "/api/user", " ", "", 401, ""},
+		{"empty token", "GET", "/api/user", " ", "", 401, "invalid token"},
 		{"oversized body", "POST", "/api/users", "", `{"user":{"username":"` + strings.Repeat("x", 11<<20) + `"}}`, 413, ""},
 		{"deep JSON", "POST", "/api/users", "", strings.Repeat("[", 100000), 400, ""},
 	}

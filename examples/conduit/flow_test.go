@@ -106,6 +106,9 @@ func TestConduitFlow(t *testing.T) {
 	}
 
 	// The user's own account: the token keeps working after an update.
+	if u := c.must(http.StatusOK, "GET", "/api/user", "Bearer "+ada, "")["user"].(map[string]any); u["username"] != "ada" || u["token"] != ada {
+		t.Errorf("GET /api/user with the Bearer scheme = %v", u)
+	}
 	me := c.must(http.StatusOK, "PUT", "/api/user", ada, `{"user":{"bio":"engines","image":"https://example.com/a.png","password":"Another-Horse-43"}}`)["user"].(map[string]any)
 	if me["bio"] != "engines" || me["token"] != ada {
 		t.Errorf("updated user = %v", me)

@@ -24,16 +24,6 @@ func main() {
 // setup registers the models, the authentication and the API on app; tests call it too.
 func setup(app *sinew.App) {
 	app.Use(middleware.CORS(middleware.CORSConfig{AllowOrigins: []string{"*"}}))
-	// The spec's scheme is `Authorization: Token <token>`: read it as the Bearer scheme that
-	// package auth authenticates (personal access tokens, issued at login).
-	app.Use(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Token "); ok {
-				r.Header.Set("Authorization", "Bearer "+tok)
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
 	auth.Register(app, auth.Config{Flows: auth.FlowsConfig{Prefix: "-"}}) // no HTML pages
 	app.Models(Profile{}, Article{}, Tag{}, Comment{})
 	app.Migrations(migrations.All)
@@ -42,16 +32,31 @@ func setup(app *sinew.App) {
 
 	a := api.New(specErrors{app.Group("/api")}, api.Config{
 		Title: "Conduit API", Version: "1.1.0", Description: "The RealWorld API, written with Sinew.",
-		Authorize: func(c *web.Ctx, _ []api.Requirement) error {
-			if auth.CurrentUser(c) == nil {
-				return web.Error(http.StatusUnauthorized, "missing token: send Authorization: Token <token>")
-			}
-			return nil
-		},
+		Authorize: func(c *web.Ctx, _ []api.Requirement) error { _, err := user(c, true); return err },
 	})
 	users(a, app.RateLimitStore())
 	articles(a)
 	comments(a)
+}
+
+// user returns the authenticated user: the owner of the spec's `Authorization: Token
+// <token>` (a personal access token issued at login, checked by auth), or of the `Bearer
+// <token>` that auth's own middleware checks; nil when there is none and it is not required.
+func user(c *web.Ctx, required bool) (*auth.User, error) {
+	if u := auth.CurrentUser(c); u != nil {
+		return u, nil
+	}
+	tok, ok := strings.CutPrefix(c.Header("Authorization"), "Token ")
+	if !ok && required {
+		return nil, web.Error(http.StatusUnauthorized, "missing token: send Authorization: Token <token>")
+	} else if !ok {
+		return nil, nil
+	}
+	u, _, err := auth.AuthenticateToken(c, tok)
+	if err == nil {
+		c.SetUser(u) // auth.CurrentUser answers it from now on
+	}
+	return u, err
 }
 
 // login is the security requirement of the operations that need a logged-in user.
@@ -70,7 +75,7 @@ func (g specErrors) Handle(pattern string, h web.HandlerFunc) *web.Route {
 		case err == nil || web.StatusOf(err) >= 500:
 			return err
 		case errors.As(err, &dup):
-			return c.JSON(http.StatusUnprocessableEntity, errorBody(strings.Join(dup.Columns, ", ")+" has already been taken"))
+			err = web.Error(http.StatusUnprocessableEntity, strings.Join(dup.Columns, ", ")+" has already been taken")
 		}
 		p := web.ProblemOf(c, err, false)
 		msgs := []string{}
@@ -80,10 +85,6 @@ func (g specErrors) Handle(pattern string, h web.HandlerFunc) *web.Route {
 		if len(msgs) == 0 {
 			msgs = append(msgs, cmp.Or(strings.TrimPrefix(p.Detail, "orm: "), strings.ToLower(p.Title)))
 		}
-		return c.JSON(p.Status, errorBody(msgs...))
+		return c.JSON(p.Status, map[string]any{"errors": map[string][]string{"body": msgs}})
 	})
-}
-
-func errorBody(msgs ...string) map[string]any {
-	return map[string]any{"errors": map[string][]string{"body": msgs}}
 }

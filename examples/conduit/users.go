@@ -139,9 +139,9 @@ func reply(ctx context.Context, u *auth.User, p *Profile, token string) (*userRe
 // reader returns the profile of the authenticated user, with the profiles it follows, or
 // nil for an anonymous request.
 func reader(ctx context.Context) (*Profile, error) {
-	u := auth.CurrentUser(api.Ctx(ctx))
-	if u == nil {
-		return nil, nil
+	u, err := user(api.Ctx(ctx), false)
+	if u == nil || err != nil {
+		return nil, err
 	}
 	return orm.Q[Profile](ctx).Filter("user_id", u.ID).Prefetch("Follows").First()
 }
@@ -152,7 +152,8 @@ func currentUser(ctx context.Context, _ *struct{}) (*userReply, error) {
 		return nil, err
 	}
 	c := api.Ctx(ctx)
-	return reply(ctx, auth.CurrentUser(c), p, strings.TrimPrefix(c.Header("Authorization"), "Bearer "))
+	_, tok, _ := strings.Cut(c.Header("Authorization"), " ")
+	return reply(ctx, auth.CurrentUser(c), p, tok)
 }
 
 func updateUser(ctx context.Context, in *userUpdate) (*userReply, error) {
@@ -180,7 +181,8 @@ func updateUser(ctx context.Context, in *userUpdate) (*userReply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return reply(ctx, u, p, strings.TrimPrefix(c.Header("Authorization"), "Bearer "))
+	_, tok, _ := strings.Cut(c.Header("Authorization"), " ")
+	return reply(ctx, u, p, tok)
 }
 
 // profile returns the reader (nil when anonymous) and the profile of username.
