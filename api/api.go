@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/sinewdev/sinew"
 	"github.com/sinewdev/sinew/validate"
 	"github.com/sinewdev/sinew/web"
 )
@@ -42,7 +43,8 @@ type Config struct {
 	// DocsPath is where the interactive docs page (Swagger UI, served from an embedded copy)
 	// is served. Default: "/docs"; "-" serves no page.
 	DocsPath string
-	// Validator checks every bound input. Default: validate.New(validate.Config{}).
+	// Validator checks every bound input. Default: the App's (App.Validator) when r is an
+	// App, else validate.New(validate.Config{}).
 	Validator Validator
 	// AllowUnknownFields accepts JSON bodies with fields the body type does not have.
 	// Default: such bodies answer 400 (code "unknown_field"), and the document says
@@ -158,10 +160,17 @@ func New(r Registrar, cfg Config) *API {
 	st.bufs.New = func() any { return new(bytes.Buffer) }
 	st.valid = cfg.Validator
 	if st.valid == nil {
-		st.valid = validate.New(validate.Config{})
+		if app, ok := r.(interface{ Validator() *validate.Validator }); ok && app.Validator() != nil {
+			st.valid = app.Validator() // the App's shared one, with its custom rules and messages
+		} else {
+			st.valid = validate.New(validate.Config{})
+		}
 	}
 	a := &API{reg: r, state: st}
 	a.serveSpec()
+	if app, ok := r.(*sinew.App); ok {
+		a.addCommand(app)
+	}
 	return a
 }
 

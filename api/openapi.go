@@ -237,9 +237,7 @@ func (g *schemaGen) operation(o *operation) *Operation {
 			par.Style, par.Explode = "form", new(bool)
 			*par.Explode = true
 		}
-		if pr.in == inPath {
-			s.Type = nonNull(s.Type)
-		}
+		s.Type = nonNull(s.Type) // a parameter is absent or has a value, never null
 		op.Parameters = append(op.Parameters, par)
 	}
 	if o.in.hasBody {

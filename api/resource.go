@@ -352,7 +352,6 @@ type page[T any] struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
-
 func (r *resource[T]) lookupsFor(f *resField) []string {
 	switch baseKind(f.typ) {
 	case reflect.String:
