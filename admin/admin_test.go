@@ -25,7 +25,8 @@ import (
 
 type Author struct {
 	orm.Model
-	Name string `orm:"size=100" validate:"required"`
+	Name     string `orm:"size=100" validate:"required"`
+	Articles []Article
 }
 
 type Article struct {
@@ -67,7 +68,8 @@ func startSite(t *testing.T, opts admin.Options[Article]) *site {
 	}
 	app.Migrations([]migrate.Migration{f.Migration})
 	s := admin.New(app, admin.Config{})
-	admin.Register(s, admin.Options[Author]{Search: []string{"Name"}})
+	admin.Register(s, admin.Options[Author]{Search: []string{"Name"},
+		Inlines: []admin.Inline{{Relation: "Articles", Fields: []string{"Title", "Status"}, Extra: 2}}})
 	admin.Register(s, admin.Options[Tag]{})
 	admin.Register(s, opts)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -420,7 +422,7 @@ func TestSearchModes(t *testing.T) {
 	b := s.browser(t)
 	b.login("root@example.com")
 	for _, tc := range []struct{ q, want, not string }{
-		{"Go", "Go generics", "About Go"},         // starts with, as typed
+		{"Go", "Go generics", "About Go"},          // starts with, as typed
 		{"go", "No articles match", "Go generics"}, // case matters for ^
 		{"exact body", "Go generics", "About Go"},  // = matches the whole value
 		{"exact", "No articles match", "Go generics"},
@@ -429,6 +431,89 @@ func TestSearchModes(t *testing.T) {
 		if !strings.Contains(p.body, tc.want) || strings.Contains(p.body, tc.not) {
 			t.Errorf("q=%q: want %q without %q", tc.q, tc.want, tc.not)
 		}
+	}
+}
+
+// TestInlines: an author's articles edited on the author's page: change one, delete one,
+// add one, in one submission and one transaction, recorded in the author's history.
+func TestInlines(t *testing.T) {
+	t.Parallel()
+	s := startSite(t, articleOptions())
+	s.user(t, "root@example.com", true, true)
+	ctx := s.ctx(t)
+	author := Author{Name: "Ada"}
+	if err := orm.Create(ctx, &author); err != nil {
+		t.Fatal(err)
+	}
+	arts := []Article{{Title: "first", Status: "draft", AuthorID: author.ID}, {Title: "second", Status: "draft", AuthorID: author.ID}}
+	for i := range arts {
+		if err := orm.Create(ctx, &arts[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := s.browser(t)
+	b.login("root@example.com")
+	edit := "/admin/author/" + itoa(author.ID) + "/"
+	p := b.do("GET", edit, nil)
+	if !strings.Contains(p.body, `name="Articles-TOTAL" value="4"`) || !strings.Contains(p.body, `name="Articles-0-title"`) ||
+		!strings.Contains(p.body, `value="first"`) || !strings.Contains(p.body, `name="Articles-1-DELETE"`) {
+		t.Fatalf("edit page without the inline rows:\n%s", p.body)
+	}
+	form := url.Values{"name": {"Ada"}, "Articles-TOTAL": {"4"},
+		"Articles-0-id": {itoa(arts[0].ID)}, "Articles-0-title": {"first, edited"}, "Articles-0-status": {"live"},
+		"Articles-1-id": {itoa(arts[1].ID)}, "Articles-1-title": {"second"}, "Articles-1-status": {"draft"}, "Articles-1-DELETE": {"1"},
+		"Articles-2-title": {"third"}, "Articles-2-status": {"draft"},
+		"Articles-3-title": {""}, "Articles-3-status": {""},
+	}
+	// A touched new row with an error first: 422, nothing changes.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("Articles-2-title", "")
+	bad.Set("Articles-2-status", "live")
+	if p := b.post(edit, edit, bad); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "This field is required") {
+		t.Fatalf("invalid inline row: %d\n%s", p.status, p.body)
+	}
+	if n, _ := orm.Q[Article](ctx).Count(); n != 2 {
+		t.Fatalf("an invalid submission changed the articles: %d", n)
+	}
+	if p := b.post(edit, edit, form); p.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", p.status, p.body)
+	}
+	got, err := orm.Q[Article](ctx).OrderBy("id").All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Title != "first, edited" || got[0].Status != "live" || got[1].Title != "third" || got[1].AuthorID != author.ID {
+		t.Errorf("articles after the save: %+v", got)
+	}
+	h := b.do("GET", edit+"history/", nil)
+	for _, want := range []string{"first, edited", "second", "(deleted)", "third"} {
+		if !strings.Contains(h.body, want) {
+			t.Errorf("history lacks %q", want)
+		}
+	}
+	// Forged rows are refused: another author's article, or too many rows.
+	other := Author{Name: "Other"}
+	if err := orm.Create(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	foreign := Article{Title: "not yours", Status: "draft", AuthorID: other.ID}
+	if err := orm.Create(ctx, &foreign); err != nil {
+		t.Fatal(err)
+	}
+	for _, forged := range []url.Values{
+		{"name": {"Ada"}, "Articles-TOTAL": {"1"}, "Articles-0-id": {itoa(foreign.ID)}, "Articles-0-title": {"stolen"}, "Articles-0-status": {"draft"}},
+		{"name": {"Ada"}, "Articles-TOTAL": {"100000"}},
+		{"name": {"Ada"}, "Articles-TOTAL": {"-1"}},
+	} {
+		if p := b.post(edit, edit, forged); p.status != http.StatusBadRequest {
+			t.Errorf("forged inline %v: %d, want 400", forged.Get("Articles-TOTAL"), p.status)
+		}
+	}
+	if f, _ := orm.Q[Article](ctx).Get(foreign.ID); f.Title != "not yours" {
+		t.Errorf("another author's article was changed: %q", f.Title)
 	}
 }
 

@@ -88,6 +88,12 @@ type listQuery struct {
 	order   string            // "title" or "-title", checked
 	limit   int
 	offset  int
+	parent  *parentFilter // the children of one parent (inline rows)
+}
+
+// parentFilter selects the rows whose field holds a parent's key.
+type parentFilter struct {
+	field, id string
 }
 
 type typed[T any] struct {
@@ -289,6 +295,9 @@ func (t *typed[T]) base(c *web.Ctx) *orm.Query[T] {
 // filtered applies the search and filters of lq.
 func (t *typed[T]) filtered(c *web.Ctx, lq *listQuery) *orm.Query[T] {
 	q := t.base(c)
+	if lq.parent != nil {
+		q = q.Filter(lq.parent.field, lq.parent.id)
+	}
 	if lq.search != "" && len(t.common.search) > 0 {
 		conds := make([]orm.Cond, 0, len(t.common.search))
 		for _, sf := range t.common.search {

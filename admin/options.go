@@ -45,6 +45,8 @@ type Options[T any] struct {
 	Fieldsets []Fieldset
 	// ReadOnly names fields shown on the edit page but not editable.
 	ReadOnly []string
+	// Inlines edit has-many children on the parent's page (Inline).
+	Inlines []Inline
 	// Actions are bulk actions offered on the list page, besides "delete selected".
 	Actions []Action[T]
 	// Permit, when set, is asked after the model permission, for every page and action:
@@ -97,7 +99,7 @@ func Register[T any](s *Site, opts Options[T]) {
 		s.fail(fmt.Errorf("admin: %s registered twice", t))
 		return
 	}
-	e := &entry{slug: strings.ToLower(meta.Name), meta: meta, group: opts.Group}
+	e := &entry{slug: strings.ToLower(meta.Name), meta: meta, group: opts.Group, rawInlines: opts.Inlines}
 	if e.group == "" {
 		e.group = groupOf(t)
 	}
@@ -118,8 +120,10 @@ func Register[T any](s *Site, opts Options[T]) {
 
 // entry is one registered model.
 type entry struct {
-	slug  string
-	meta  *orm.Meta
-	group string
-	ops   modelOps
+	slug       string
+	meta       *orm.Meta
+	group      string
+	ops        modelOps
+	rawInlines []Inline
+	inlines    []*inlineSpec // checked when the app starts
 }

@@ -415,36 +415,50 @@ func (s *Site) add(c *web.Ctx) error {
 		return err
 	}
 	if c.Method() == http.MethodGet {
-		m2m, err := s.m2mFields(c, e, "", nil)
-		if err != nil {
+		var x formExtras
+		if x.m2m, err = s.m2mFields(c, e, "", nil); err != nil {
 			return err
 		}
-		return s.renderForm(c, e, http.StatusOK, f, nil, false, m2m)
+		if x.inlines, _, err = s.inlineRows(c, e, "", false); err != nil {
+			return err
+		}
+		return s.renderForm(c, e, http.StatusOK, f, nil, false, x)
+	}
+	if _, err := c.Form(); err != nil { // parsed once: the form and every inline row read it
+		return err
 	}
 	if err := f.Bind(c, c.Request); err != nil {
 		return err
 	}
-	m2m, err := s.postedM2M(c, e, "", f)
+	var x formExtras
+	if x.m2m, err = s.postedM2M(c, e, "", f); err != nil {
+		return err
+	}
+	inlines, inlinesValid, err := s.inlineRows(c, e, "", true)
 	if err != nil {
 		return err
 	}
-	if !f.Valid() {
-		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, m2m)
+	x.inlines = inlines
+	if !f.Valid() || !inlinesValid {
+		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, x)
 	}
 	err = s.app.DB().Tx(c, func(ctx context.Context) error {
 		if err := e.ops.create(ctx, obj); err != nil {
 			return err
 		}
-		for _, mf := range m2m {
+		for _, mf := range x.m2m {
 			if _, err := s.saveM2M(ctx, mf, e.ops.pk(obj)); err != nil {
 				return err
 			}
+		}
+		if _, err := s.saveInlines(ctx, c, e, obj, x.inlines); err != nil {
+			return err
 		}
 		return s.record(ctx, c, e, obj, ActionAdd, nil)
 	})
 	if err != nil {
 		if f.Absorb(err) {
-			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, m2m)
+			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, x)
 		}
 		return err
 	}
@@ -555,25 +569,36 @@ func (s *Site) edit(c *web.Ctx) error {
 	}
 	id := e.ops.pk(obj)
 	if c.Method() == http.MethodGet {
-		m2m, err := s.m2mFields(c, e, id, nil)
-		if err != nil {
+		var x formExtras
+		if x.m2m, err = s.m2mFields(c, e, id, nil); err != nil {
 			return err
 		}
-		return s.renderForm(c, e, http.StatusOK, f, obj, !canChange, m2m)
+		if x.inlines, _, err = s.inlineRows(c, e, id, false); err != nil {
+			return err
+		}
+		return s.renderForm(c, e, http.StatusOK, f, obj, !canChange, x)
+	}
+	if _, err := c.Form(); err != nil { // parsed once: the form and every inline row read it
+		return err
 	}
 	if err := f.Bind(c, c.Request); err != nil {
 		return err
 	}
-	m2m, err := s.postedM2M(c, e, id, f)
+	var x formExtras
+	if x.m2m, err = s.postedM2M(c, e, id, f); err != nil {
+		return err
+	}
+	inlines, inlinesValid, err := s.inlineRows(c, e, id, true)
 	if err != nil {
 		return err
 	}
-	if !f.Valid() {
-		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, m2m)
+	x.inlines = inlines
+	if !f.Valid() || !inlinesValid {
+		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, x)
 	}
 	changes := diff(e, fields, old, obj)
 	err = s.app.DB().Tx(c, func(ctx context.Context) error {
-		for _, mf := range m2m {
+		for _, mf := range x.m2m {
 			ch, err := s.saveM2M(ctx, mf, id)
 			if err != nil {
 				return err
@@ -582,6 +607,11 @@ func (s *Site) edit(c *web.Ctx) error {
 				changes = append(changes, *ch)
 			}
 		}
+		inl, err := s.saveInlines(ctx, c, e, obj, x.inlines)
+		if err != nil {
+			return err
+		}
+		changes = append(changes, inl...)
 		if len(changes) == 0 {
 			return nil
 		}
@@ -592,7 +622,7 @@ func (s *Site) edit(c *web.Ctx) error {
 	})
 	if err != nil {
 		if f.Absorb(err) {
-			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, m2m)
+			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, x)
 		}
 		return err
 	}
@@ -616,7 +646,13 @@ type readOnlyView struct {
 }
 
 // renderForm renders the add or edit page.
-func (s *Site) renderForm(c *web.Ctx, e *entry, status int, f *form.Form, obj any, readOnly bool, m2m []*m2mField) error {
+// formExtras are the parts of an add or edit page beyond the model's own form.
+type formExtras struct {
+	m2m     []*m2mField
+	inlines []*inlineView
+}
+
+func (s *Site) renderForm(c *web.Ctx, e *entry, status int, f *form.Form, obj any, readOnly bool, x formExtras) error {
 	opts := e.ops.options()
 	var sets []fieldsetView
 	placed := map[string]bool{}
@@ -661,7 +697,7 @@ func (s *Site) renderForm(c *web.Ctx, e *entry, status int, f *form.Form, obj an
 	}
 	data := map[string]any{
 		"Model": e.meta, "Slug": e.slug, "Form": f, "Fieldsets": sets, "ReadOnly": ro,
-		"ReadOnlyPage": readOnly, "ListURL": s.cfg.Path + "/" + e.slug + "/", "M2M": m2m,
+		"ReadOnlyPage": readOnly, "ListURL": s.cfg.Path + "/" + e.slug + "/", "M2M": x.m2m, "Inlines": x.inlines,
 		"Lookups": c.Get("admin.lookups"),
 	}
 	if obj == nil {

@@ -105,6 +105,11 @@ func New(app *sinew.App, cfg Config) *Site {
 	app.MigrationSet("admin", Migrations())
 	app.OnStart(func(context.Context) error {
 		s.started.Store(true)
+		for _, e := range s.models {
+			if err := s.compileInlines(e, e.rawInlines); err != nil {
+				s.fail(fmt.Errorf("admin: %s: %w", e.meta.Name, err))
+			}
+		}
 		return s.err
 	})
 	s.mount()
