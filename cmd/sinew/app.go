@@ -27,6 +27,7 @@ type appInfo struct {
 	apiOnly  bool            // no templates directory
 	usesAuth bool            // the main package imports the auth package
 	hasAdmin bool            // the app has an admin site (Resources.Admin in app.go)
+	makers   map[string]bool // the make<Model> test helpers generated tests define
 	models   map[string]bool // the struct types of the main package that embed orm.Model
 	testDB   string
 }
@@ -75,7 +76,7 @@ func loadApp(dir string) (*appInfo, error) {
 	if err != nil || mf.Module == nil {
 		return nil, fmt.Errorf("%s: no module line", filepath.Join(root, "go.mod"))
 	}
-	a := &appInfo{root: root, module: mf.Module.Mod.Path, models: map[string]bool{}, testDB: "SQLite"}
+	a := &appInfo{root: root, module: mf.Module.Mod.Path, models: map[string]bool{}, makers: map[string]bool{}, testDB: "SQLite"}
 	if _, err := os.Stat(filepath.Join(root, "resources.go")); err != nil {
 		return nil, usagef("%s has no resources.go: generators add to the lists of apps made by sinew new", root)
 	}
@@ -128,6 +129,19 @@ func loadApp(dir string) (*appInfo, error) {
 				}
 				return false
 			})
+		}
+	}
+	// The make<Model> helpers of the tests, which generated tests use for related objects.
+	tests, err := parser.ParseDir(fset, root, func(fi fs.FileInfo) bool { return strings.HasSuffix(fi.Name(), "_test.go") }, parser.SkipObjectResolution)
+	if err == nil {
+		for _, pkg := range tests {
+			for _, f := range pkg.Files {
+				for _, d := range f.Decls {
+					if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "make") {
+						a.makers[fd.Name.Name] = true
+					}
+				}
+			}
 		}
 	}
 	// The test database the app chose at sinew new.

@@ -54,6 +54,9 @@ type field struct {
 	Tag                 string // the struct tag's content
 	Ref                 string // the referenced model as Go code: User or auth.User
 	RefVar              string // a variable holding a related object in tests: author
+	// Maker is the Go expression that makes a related object in tests: makeAuthor (the
+	// helper generated with Author's tests), or testkit.Make[auth.User].
+	Maker string
 	Unique, Index, Null bool
 	// Form is true when the scaffold's form has the field; API when the JSON input does.
 	Form, API bool
@@ -355,6 +358,12 @@ func parseField(app *appInfo, m *model, arg string) (*field, error) {
 			f.Tag = fmt.Sprintf(`orm:"fk=%s,ondelete=setnull,null" json:"%s"`, f.Ref, f.Column)
 			f.ShowExpr = "{{with .%s." + f.Name + "}}{{.}}{{end}}"
 			return f, nil
+		}
+		switch {
+		case app.makers["make"+f.Ref]:
+			f.Maker = "make" + f.Ref
+		default:
+			f.Maker = "testkit.Make[" + f.Ref + "]"
 		}
 		f.GoType = "int64"
 		f.Tag = fmt.Sprintf(`orm:"fk=%s,ondelete=cascade" json:"%s"`, f.Ref, f.Column)
