@@ -56,7 +56,7 @@ type field struct {
 	RefVar              string // a variable holding a related object in tests: author
 	// Maker is the Go expression that makes a related object in tests: makeAuthor (the
 	// helper generated with Author's tests), or testkit.Make[auth.User].
-	Maker string
+	Maker               string
 	Unique, Index, Null bool
 	// Form is true when the scaffold's form has the field; API when the JSON input does.
 	Form, API bool
