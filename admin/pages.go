@@ -409,61 +409,7 @@ func (s *Site) add(c *web.Ctx) error {
 	if err := s.must(c, e, "add", nil); err != nil {
 		return err
 	}
-	obj := e.ops.newObj()
-	f, err := s.formFor(c, e, obj)
-	if err != nil {
-		return err
-	}
-	if c.Method() == http.MethodGet {
-		var x formExtras
-		if x.m2m, err = s.m2mFields(c, e, "", nil); err != nil {
-			return err
-		}
-		if x.inlines, _, err = s.inlineRows(c, e, "", false); err != nil {
-			return err
-		}
-		return s.renderForm(c, e, http.StatusOK, f, nil, false, x)
-	}
-	if _, err := c.Form(); err != nil { // parsed once: the form and every inline row read it
-		return err
-	}
-	if err := f.Bind(c, c.Request); err != nil {
-		return err
-	}
-	var x formExtras
-	if x.m2m, err = s.postedM2M(c, e, "", f); err != nil {
-		return err
-	}
-	inlines, inlinesValid, err := s.inlineRows(c, e, "", true)
-	if err != nil {
-		return err
-	}
-	x.inlines = inlines
-	if !f.Valid() || !inlinesValid {
-		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, x)
-	}
-	err = s.app.DB().Tx(c, func(ctx context.Context) error {
-		if err := e.ops.create(ctx, obj); err != nil {
-			return err
-		}
-		for _, mf := range x.m2m {
-			if _, err := s.saveM2M(ctx, mf, e.ops.pk(obj)); err != nil {
-				return err
-			}
-		}
-		if _, err := s.saveInlines(ctx, c, e, obj, x.inlines); err != nil {
-			return err
-		}
-		return s.record(ctx, c, e, obj, ActionAdd, nil)
-	})
-	if err != nil {
-		if f.Absorb(err) {
-			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, nil, false, x)
-		}
-		return err
-	}
-	flash(c, fmt.Sprintf("Added %s “%s”.", e.meta.Label, e.ops.str(obj)))
-	return c.Redirect(http.StatusSeeOther, s.afterSave(c, e, obj))
+	return s.formPage(c, e, e.ops.newObj(), true, true)
 }
 
 // postedM2M reads the many-to-many selections of a submitted form, adding an error to f
@@ -558,52 +504,69 @@ func (s *Site) edit(c *web.Ctx) error {
 		return web.Error(http.StatusForbidden, "you may not view this object")
 	}
 	canChange := s.allowed(c, e, "change", obj)
-	fields := e.ops.options().fields
 	if c.Method() != http.MethodGet && !canChange {
 		return web.Errorf(http.StatusForbidden, "you may not change %s", e.meta.LabelPlural)
+	}
+	return s.formPage(c, e, obj, false, canChange)
+}
+
+// formPage shows the add (isNew) or edit form of obj and, for a POST, binds it with its
+// many-to-many selections and inline rows, then saves everything and the history entry in
+// one transaction; invalid input renders the page again with 422 and stores nothing.
+func (s *Site) formPage(c *web.Ctx, e *entry, obj any, isNew, canChange bool) error {
+	id, shown := "", any(nil) // shown: the object the page is about, nil on the add page
+	if !isNew {
+		id, shown = e.ops.pk(obj), obj
 	}
 	old := e.ops.copyObj(obj)
 	f, err := s.formFor(c, e, obj)
 	if err != nil {
 		return err
 	}
-	id := e.ops.pk(obj)
-	if c.Method() == http.MethodGet {
-		var x formExtras
-		if x.m2m, err = s.m2mFields(c, e, id, nil); err != nil {
-			return err
-		}
-		if x.inlines, _, err = s.inlineRows(c, e, id, false); err != nil {
-			return err
-		}
-		return s.renderForm(c, e, http.StatusOK, f, obj, !canChange, x)
-	}
-	if _, err := c.Form(); err != nil { // parsed once: the form and every inline row read it
-		return err
-	}
-	if err := f.Bind(c, c.Request); err != nil {
-		return err
-	}
+	posted := c.Method() != http.MethodGet
 	var x formExtras
-	if x.m2m, err = s.postedM2M(c, e, id, f); err != nil {
+	if posted {
+		if _, err := c.Form(); err != nil { // parsed once: the form and every inline row read it
+			return err
+		}
+		if err := f.Bind(c, c.Request); err != nil {
+			return err
+		}
+		x.m2m, err = s.postedM2M(c, e, id, f)
+	} else {
+		x.m2m, err = s.m2mFields(c, e, id, nil)
+	}
+	if err != nil {
 		return err
 	}
-	inlines, inlinesValid, err := s.inlineRows(c, e, id, true)
+	inlines, inlinesValid, err := s.inlineRows(c, e, id, posted)
 	if err != nil {
 		return err
 	}
 	x.inlines = inlines
-	if !f.Valid() || !inlinesValid {
-		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, x)
+	if !posted {
+		return s.renderForm(c, e, http.StatusOK, f, shown, !canChange, x)
 	}
-	changes := diff(e, fields, old, obj)
+	if !f.Valid() || !inlinesValid {
+		return s.renderForm(c, e, http.StatusUnprocessableEntity, f, shown, false, x)
+	}
+	var changes []Change
+	if !isNew {
+		changes = diff(e, e.ops.options().fields, old, obj)
+	}
 	err = s.app.DB().Tx(c, func(ctx context.Context) error {
+		if isNew {
+			if err := e.ops.create(ctx, obj); err != nil {
+				return err
+			}
+		}
+		key := e.ops.pk(obj)
 		for _, mf := range x.m2m {
-			ch, err := s.saveM2M(ctx, mf, id)
+			ch, err := s.saveM2M(ctx, mf, key)
 			if err != nil {
 				return err
 			}
-			if ch != nil {
+			if ch != nil && !isNew {
 				changes = append(changes, *ch)
 			}
 		}
@@ -611,8 +574,10 @@ func (s *Site) edit(c *web.Ctx) error {
 		if err != nil {
 			return err
 		}
-		changes = append(changes, inl...)
-		if len(changes) == 0 {
+		if isNew {
+			return s.record(ctx, c, e, obj, ActionAdd, nil)
+		}
+		if changes = append(changes, inl...); len(changes) == 0 {
 			return nil
 		}
 		if err := e.ops.save(ctx, obj); err != nil {
@@ -622,13 +587,16 @@ func (s *Site) edit(c *web.Ctx) error {
 	})
 	if err != nil {
 		if f.Absorb(err) {
-			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, obj, false, x)
+			return s.renderForm(c, e, http.StatusUnprocessableEntity, f, shown, false, x)
 		}
 		return err
 	}
-	if len(changes) > 0 {
+	switch {
+	case isNew:
+		flash(c, fmt.Sprintf("Added %s “%s”.", e.meta.Label, e.ops.str(obj)))
+	case len(changes) > 0:
 		flash(c, fmt.Sprintf("Changed %s “%s”.", e.meta.Label, e.ops.str(obj)))
-	} else {
+	default:
 		flash(c, "No fields changed.")
 	}
 	return c.Redirect(http.StatusSeeOther, s.afterSave(c, e, obj))
