@@ -63,8 +63,11 @@ func TestEndToEnd(t *testing.T) {
 			}
 			e.sh(app, bin, "generate", "resource", "Tag", "name:string")
 			if db == "sqlite" {
+				// A chain of references (Comment → Post → auth.User) and a model with a Body
+				// field behind the typed API.
+				e.sh(app, bin, "generate", "resource", "Comment", "body:text", "post:references")
 				e.sh(app, bin, "generate", "migration", "backfill_slugs")
-				if _, err := os.Stat(filepath.Join(app, "migrations", "0003_backfill_slugs.go")); err != nil {
+				if _, err := os.Stat(filepath.Join(app, "migrations", "0004_backfill_slugs.go")); err != nil {
 					t.Errorf("generate migration: %v", err)
 				}
 			}
