@@ -1,0 +1,174 @@
+package sinew_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sinewdev/sinew"
+	"github.com/sinewdev/sinew/observe"
+	"github.com/sinewdev/sinew/session"
+	"github.com/sinewdev/sinew/web"
+	"github.com/sinewdev/sinew/web/middleware"
+)
+
+// nopWriter is an http.ResponseWriter that allocates nothing per request: its header map is
+// cleared, not replaced, between requests, and written bytes are counted and dropped. With
+// it the benchmarks below measure the framework, not httptest.ResponseRecorder.
+type nopWriter struct {
+	h      http.Header
+	status int
+	n      int
+}
+
+func (w *nopWriter) Header() http.Header { return w.h }
+func (w *nopWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+func (w *nopWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.n += len(p)
+	return len(p), nil
+}
+
+func (w *nopWriter) reset() {
+	clear(w.h)
+	w.status, w.n = 0, 0
+}
+
+// benchMessage is the TechEmpower JSON test's body.
+type benchMessage struct {
+	Message string `json:"message"`
+}
+
+// routes registers the two TechEmpower-style endpoints the stack benchmarks request.
+func routes(r interface {
+	GET(string, web.HandlerFunc) *web.Route
+}) {
+	r.GET("/plaintext", func(c *web.Ctx) error { return c.Text(http.StatusOK, "Hello, World!") })
+	r.GET("/json", func(c *web.Ctx) error {
+		return c.JSON(http.StatusOK, benchMessage{Message: "Hello, World!"})
+	})
+}
+
+// stackRequests are the requests of the stack benchmarks: what a browser sends (it accepts
+// compressed answers), so that every middleware runs its usual path.
+func stackRequests() map[string]*http.Request {
+	reqs := map[string]*http.Request{}
+	for _, p := range []string{"plaintext", "json"} {
+		req := httptest.NewRequest(http.MethodGet, "/"+p, nil)
+		req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0")
+		req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+		req.Header.Set("Accept-Language", "en-GB,en;q=0.5")
+		reqs[p] = req
+	}
+	return reqs
+}
+
+// serveBench runs h on req with a nopWriter and checks the answer once.
+func serveBench(b *testing.B, h http.Handler, req *http.Request, wantBody int) {
+	b.Helper()
+	w := &nopWriter{h: http.Header{}}
+	h.ServeHTTP(w, req)
+	if w.status != http.StatusOK || w.n != wantBody {
+		b.Fatalf("GET %s: status %d, %d body bytes; want 200, %d", req.URL.Path, w.status, w.n, wantBody)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, req)
+	}
+}
+
+// stackLayer is one of the App's default middleware, in the App's order (outermost first).
+type stackLayer struct {
+	name string
+	mw   func(logger *slog.Logger) web.Middleware
+}
+
+// defaultLayers mirrors installMiddleware and installSessions with the prod defaults: the
+// stack benchmarks add them one at a time to a bare router, so the difference between two
+// consecutive rows is what one layer costs.
+func defaultLayers(b *testing.B) []stackLayer {
+	o, err := observe.New(observe.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = o.Shutdown(context.Background()) })
+	mgr := session.New(&nullStore{}, session.Config{})
+	return []stackLayer{
+		{"requestid", func(*slog.Logger) web.Middleware { return middleware.RequestID(middleware.RequestIDConfig{}) }},
+		{"realip", func(*slog.Logger) web.Middleware { return middleware.RealIP(middleware.RealIPConfig{}) }},
+		{"observe", func(*slog.Logger) web.Middleware { return o.Middleware() }},
+		{"accesslog", func(l *slog.Logger) web.Middleware {
+			return middleware.AccessLog(middleware.AccessLogConfig{Logger: l})
+		}},
+		{"secureheaders", func(*slog.Logger) web.Middleware {
+			return middleware.SecureHeaders(middleware.SecureHeadersConfig{})
+		}},
+		{"bodylimit", func(*slog.Logger) web.Middleware { return middleware.BodyLimit(middleware.BodyLimitConfig{}) }},
+		{"timeout", func(*slog.Logger) web.Middleware { return middleware.Timeout(middleware.TimeoutConfig{}) }},
+		{"compress", func(*slog.Logger) web.Middleware { return middleware.Compress(middleware.CompressConfig{}) }},
+		{"session", func(*slog.Logger) web.Middleware { return mgr.Middleware }},
+		{"csrf", func(*slog.Logger) web.Middleware {
+			return middleware.CSRF(middleware.CSRFConfig{Secret: session.CSRFSecret})
+		}},
+	}
+}
+
+// nullStore is a session store that is never reached: the benchmarked requests do not use
+// their session.
+type nullStore struct{ session.Store }
+
+// BenchmarkStack measures a plaintext and a JSON GET through a bare web.Router, through
+// the same router with the App's default middleware added one at a time (the rows are
+// cumulative: "+compress" has every layer above it too), and through a started prod App
+// without and with a database (which turns sessions on). See docs/benchmarks.md, "Default
+// middleware cost".
+func BenchmarkStack(b *testing.B) {
+	reqs := stackRequests()
+	bodies := map[string]int{"plaintext": len("Hello, World!"), "json": len(`{"message":"Hello, World!"}`) + 1}
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil)) // the prod format, discarded
+	for _, test := range []string{"plaintext", "json"} {
+		b.Run(test, func(b *testing.B) {
+			req, body := reqs[test], bodies[test]
+			b.Run("bare", func(b *testing.B) {
+				r := web.NewRouter(web.Config{Logger: logger})
+				routes(r)
+				serveBench(b, r, req, body)
+			})
+			layers := defaultLayers(b)
+			for n := range layers {
+				b.Run("+"+layers[n].name, func(b *testing.B) {
+					r := web.NewRouter(web.Config{Logger: logger})
+					for _, l := range layers[:n+1] {
+						r.Use(l.mw(logger))
+					}
+					routes(r)
+					serveBench(b, r, req, body)
+				})
+			}
+			for _, app := range []struct{ name, db string }{{"app", ""}, {"app+db", "sqlite::memory:"}} {
+				b.Run(app.name, func(b *testing.B) {
+					a := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvProd, SecretKey: strings.Repeat("k", 40),
+						Stderr: io.Discard, LogFormat: "json", DatabaseURL: app.db})
+					routes(a)
+					if err := a.Start(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+					defer a.Stop(context.Background())
+					serveBench(b, a, req, body)
+				})
+			}
+		})
+	}
+}
