@@ -28,8 +28,10 @@ type SetMemo struct {
 	Text       string
 }
 
-func TestMigrationSets(t *testing.T) {
-	t.Parallel()
+// ownerSets returns the package set creating set_owners and the app's list creating
+// set_memos on top of it, as makemigrations would write them.
+func ownerSets(t *testing.T) (pkg, own []migrate.Migration) {
+	t.Helper()
 	reg := orm.NewRegistry()
 	if err := reg.Register(SetOwner{}); err != nil {
 		t.Fatal(err)
@@ -38,8 +40,21 @@ func TestMigrationSets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkg := []migrate.Migration{pkgFile.Migration}
+	pkg = []migrate.Migration{pkgFile.Migration}
+	reg2 := orm.NewRegistry()
+	if err := reg2.Register(SetOwner{}, SetMemo{}); err != nil {
+		t.Fatal(err)
+	}
+	appFile, err := migrate.Make(nil, reg2.Models(), migrate.MakeConfig{Base: pkg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg, []migrate.Migration{appFile.Migration}
+}
 
+func TestMigrationSets(t *testing.T) {
+	t.Parallel()
+	pkg, own := ownerSets(t)
 	dir := t.TempDir()
 	var out bytes.Buffer
 	newApp := func(ms []migrate.Migration) *sinew.App {
@@ -67,22 +82,11 @@ func TestMigrationSets(t *testing.T) {
 		strings.Contains(string(src), `Name: "set_owners"`) || !strings.Contains(string(src), "set_memos") {
 		t.Fatalf("the app's first migration must create set_memos only:\n%s", src)
 	}
-	// Build the app's list as the compiled binary would have it.
-	reg2 := orm.NewRegistry()
-	if err := reg2.Register(SetOwner{}, SetMemo{}); err != nil {
-		t.Fatal(err)
-	}
-	appFile, err := migrate.Make(nil, reg2.Models(), migrate.MakeConfig{Base: pkg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	own := []migrate.Migration{appFile.Migration}
-
 	out.Reset()
 	if err := newApp(own).RunArgs(ctx, []string{"migrate"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); !strings.Contains(got, "pkg.0001_owners") || !strings.Contains(got, appFile.Migration.Name) {
+	if got := out.String(); !strings.Contains(got, "pkg.0001_owners") || !strings.Contains(got, own[0].Name) {
 		t.Errorf("migrate output:\n%s", got)
 	}
 
@@ -108,27 +112,11 @@ func TestMigrationSets(t *testing.T) {
 // TestMigrationSetsAutoMigrate: in dev and test, Start applies the sets then the app's list.
 func TestMigrationSetsAutoMigrate(t *testing.T) {
 	t.Parallel()
-	reg := orm.NewRegistry()
-	if err := reg.Register(SetOwner{}); err != nil {
-		t.Fatal(err)
-	}
-	pkgFile, err := migrate.Make(nil, reg.Models(), migrate.MakeConfig{Label: "owners"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkg := []migrate.Migration{pkgFile.Migration}
-	reg2 := orm.NewRegistry()
-	if err := reg2.Register(SetOwner{}, SetMemo{}); err != nil {
-		t.Fatal(err)
-	}
-	appFile, err := migrate.Make(nil, reg2.Models(), migrate.MakeConfig{Base: pkg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkg, own := ownerSets(t)
 	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
 	app.Models(SetOwner{}, SetMemo{})
 	app.MigrationSet("pkg", pkg)
-	app.Migrations([]migrate.Migration{appFile.Migration})
+	app.Migrations(own)
 	ctx := context.Background()
 	if err := app.Start(ctx); err != nil {
 		t.Fatal(err)
