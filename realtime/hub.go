@@ -104,6 +104,9 @@ type Identity struct {
 	ID string `json:"id"`
 	// Name is shown to other users in presence lists.
 	Name string `json:"name,omitempty"`
+	// User is the application's user value behind the identity (the default Authenticate
+	// sets c.User()), for Authorize functions that check permissions. It is never sent.
+	User any `json:"-"`
 }
 
 // Identifier is implemented by user types that know their realtime identity; the default

@@ -38,7 +38,15 @@ type command struct {
 
 // userIdentity is the default Config.Authenticate: the identity of c.User().
 func userIdentity(c *web.Ctx) (Identity, error) {
-	switch u := c.User().(type) {
+	who, err := identityOf(c.User())
+	if who.ID != "" {
+		who.User = c.User()
+	}
+	return who, err
+}
+
+func identityOf(user any) (Identity, error) {
+	switch u := user.(type) {
 	case nil:
 		return Identity{}, nil
 	case Identifier:
