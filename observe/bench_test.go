@@ -9,6 +9,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/sinewdev/sinew/observe"
+	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/orm/sqlite"
 	"github.com/sinewdev/sinew/web"
 )
 
@@ -78,6 +80,52 @@ func BenchmarkMiddleware(b *testing.B) {
 			for b.Loop() {
 				clear(w.h)
 				bc.h.ServeHTTP(w, req)
+			}
+		})
+	}
+}
+
+// BenchmarkQueryHook compares a one-row SELECT on in-memory SQLite without a hook, with the
+// observer's hook (metrics; tracing off, the default) and with tracing on.
+func BenchmarkQueryHook(b *testing.B) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	traced, err := observe.New(observe.Config{TracerProvider: tp})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		hook orm.QueryHook
+	}{
+		{"none", nil},
+		{"metrics", newObserver(b).QueryHook()},
+		{"metrics+tracing", traced.QueryHook()},
+	}
+	for _, bc := range cases {
+		b.Run(bc.name, func(b *testing.B) {
+			reg := orm.NewRegistry()
+			if err := reg.Register(Note{}); err != nil {
+				b.Fatal(err)
+			}
+			db, err := sqlite.Open(context.Background(), "sqlite::memory:", orm.Config{Registry: reg, Hook: bc.hook})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			ctx := orm.WithDB(context.Background(), db)
+			if err := db.CreateTables(ctx); err != nil {
+				b.Fatal(err)
+			}
+			n := Note{Text: "x"}
+			if err := orm.Create(ctx, &n); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := orm.Q[Note](ctx).Filter("id", n.ID).All(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
