@@ -151,6 +151,9 @@ func TestSSE(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, realtime.Config{}, nil)
 	sse, _ := s.openSSE(t, "alice", "channel=room.1&channel=public.a", "")
+	if h := sse.resp.Header; h.Get("Content-Type") != "text/event-stream" || !strings.Contains(h.Get("Cache-Control"), "no-transform") {
+		t.Fatalf("headers %v", h)
+	}
 	sse.expect("room.1", "sinew:subscribed")
 	sse.expect("public.a", "sinew:subscribed")
 	publish(t, s.hub, "room.1", "msg", "one")

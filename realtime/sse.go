@@ -80,7 +80,10 @@ func (h *Hub) ServeSSE(c *web.Ctx) error {
 	w := c.Writer
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
-	hd.Set("Cache-Control", "no-store")
+	// no-transform: neither the app's compression middleware nor a proxy may compress or
+	// buffer the stream (a compressor per open stream would cost more memory than the
+	// stream itself, and buffering proxies delay events).
+	hd.Set("Cache-Control", "no-store, no-transform")
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
