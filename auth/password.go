@@ -66,20 +66,21 @@ const (
 )
 
 // Errors returned by the password functions. Validation errors wrap one of the ErrPassword
-// sentinels; hash parsing errors wrap ErrMalformedHash.
+// sentinels (each an *InputError: 422 through web.StatusOf); hash parsing errors wrap
+// ErrMalformedHash.
 var (
 	// ErrMalformedHash reports a stored hash that is not a valid argon2id PHC string.
 	ErrMalformedHash = errors.New("auth: malformed password hash")
 	// ErrPasswordTooShort reports a password below PasswordConfig.MinLength.
-	ErrPasswordTooShort = errors.New("password is too short")
+	ErrPasswordTooShort error = &InputError{msg: "password is too short"}
 	// ErrPasswordTooLong reports a password above PasswordConfig.MaxLength.
-	ErrPasswordTooLong = errors.New("password is too long")
+	ErrPasswordTooLong error = &InputError{msg: "password is too long"}
 	// ErrPasswordNumeric reports a password made only of digits.
-	ErrPasswordNumeric = errors.New("password is entirely numeric")
+	ErrPasswordNumeric error = &InputError{msg: "password is entirely numeric"}
 	// ErrPasswordCommon reports a password found in the list of common passwords.
-	ErrPasswordCommon = errors.New("password is too common")
+	ErrPasswordCommon error = &InputError{msg: "password is too common"}
 	// ErrPasswordInvalid reports a password that is not valid UTF-8 or holds a NUL byte.
-	ErrPasswordInvalid = errors.New("password is not valid text")
+	ErrPasswordInvalid error = &InputError{msg: "password is not valid text"}
 )
 
 // withDefaults returns c with every zero field set to its default.

@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
-	"errors"
 	"fmt"
+	"net/http"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
@@ -79,8 +79,20 @@ func isCommonPassword(password string) (bool, error) {
 // maxEmailLength is the longest e-mail address accepted (RFC 5321's path limit).
 const maxEmailLength = 254
 
-// ErrInvalidEmail reports an e-mail address that NormalizeEmail refuses.
-var ErrInvalidEmail = errors.New("invalid e-mail address")
+// ErrInvalidEmail reports an e-mail address that NormalizeEmail refuses (an *InputError:
+// 422 through web.StatusOf).
+var ErrInvalidEmail error = &InputError{msg: "invalid e-mail address"}
+
+// InputError is the type of the package's errors about input its user can correct (a
+// password too short, an e-mail address that is not one): web.StatusOf answers them 422,
+// never 500, when a handler returns one. Compare with errors.Is against the Err variables.
+type InputError struct{ msg string }
+
+// Error returns the message.
+func (e *InputError) Error() string { return e.msg }
+
+// StatusCode is 422 Unprocessable Entity.
+func (e *InputError) StatusCode() int { return http.StatusUnprocessableEntity }
 
 // NormalizeEmail trims and lower-cases an e-mail address and checks that it is a plain
 // address (`local@domain`, no display name or angle brackets, at most 254 bytes, valid
