@@ -27,20 +27,69 @@ type ctxKey struct{}
 // r.Context(). It is allocated per request (next to the request copy WithContext makes
 // anyway) and never changed: contexts derived from it, such as [Ctx.Detach]'s, may outlive
 // the request, so it cannot live in the pooled Ctx.
+//
+// The stash also carries the deadline of [Ctx.SetDeadline]: the timer context behind it is
+// made only when someone asks for Done (or Err after the deadline), so requests that never
+// wait on their context pay no timer.
 type ctxStash struct {
 	parent context.Context
 	c      *Ctx
 	router *Router
+
+	mu       sync.Mutex // guards the fields below: the context methods run on any goroutine
+	deadline time.Time  // set by Ctx.SetDeadline; zero: none
+	timed    context.Context
+	cancel   context.CancelFunc
 }
 
 // withStash returns req with a context that finds c.
 func (c *Ctx) withStash(req *http.Request) *http.Request {
-	return req.WithContext(&ctxStash{parent: req.Context(), c: c, router: c.router})
+	s := &ctxStash{parent: req.Context(), c: c, router: c.router}
+	c.stash = s
+	return req.WithContext(s)
 }
 
-func (s *ctxStash) Deadline() (time.Time, bool) { return s.parent.Deadline() }
-func (s *ctxStash) Done() <-chan struct{}       { return s.parent.Done() }
-func (s *ctxStash) Err() error                  { return s.parent.Err() }
+// current returns the context the stash stands for: the deadline's context once made,
+// the parent otherwise. With start set, a pending deadline gets its context now.
+func (s *ctxStash) current(start bool) context.Context {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.timed == nil && start && !s.deadline.IsZero() {
+		s.timed, s.cancel = context.WithDeadline(s.parent, s.deadline)
+	}
+	if s.timed != nil {
+		return s.timed
+	}
+	return s.parent
+}
+
+func (s *ctxStash) Deadline() (time.Time, bool) {
+	s.mu.Lock()
+	d, timed := s.deadline, s.timed
+	s.mu.Unlock()
+	if timed != nil {
+		return timed.Deadline()
+	}
+	pd, ok := s.parent.Deadline()
+	if d.IsZero() || (ok && pd.Before(d)) {
+		return pd, ok
+	}
+	return d, true
+}
+
+func (s *ctxStash) Done() <-chan struct{} { return s.current(true).Done() }
+
+func (s *ctxStash) Err() error {
+	ctx := s.current(false)
+	if err := ctx.Err(); err != nil || ctx != s.parent {
+		return err
+	}
+	if d, ok := s.Deadline(); ok && !time.Now().Before(d) {
+		return s.current(true).Err() // past the deadline: the context made now says so
+	}
+	return nil
+}
+
 func (s *ctxStash) Value(key any) any {
 	if _, ok := key.(ctxKey); ok {
 		return s.c
@@ -79,6 +128,7 @@ type Ctx struct {
 	clientIP  string
 	secure    int8 // 0 unknown, 1 https, -1 http
 	user      any
+	stash     *ctxStash    // the context put into the request by the router, if any
 	escaped   atomic.Bool  // used as a context.Context: never recycled (see escape)
 	reqMu     sync.Mutex   // guards Request against the context methods (see SetRequest)
 	renderBuf bytes.Buffer // Render's buffer, kept with the pooled Ctx
@@ -99,6 +149,7 @@ func (c *Ctx) clear() {
 	c.query = nil
 	c.locals = nil
 	c.requestID, c.clientIP = "", ""
+	c.stash = nil
 	c.secure = 0
 	c.user = nil
 	if c.renderBuf.Cap() > maxPooledRenderBuf {
@@ -125,6 +176,60 @@ func (c *Ctx) SetRequest(r *http.Request) {
 	c.reqMu.Lock()
 	c.Request = r
 	c.reqMu.Unlock()
+}
+
+// SetDeadline puts deadline t on the request's context (r.Context() and the Ctx as a
+// context.Context) until [Ctx.ClearDeadline], as context.WithDeadline would, without its
+// cost on requests that never wait on their context: the timer is started only when Done
+// is first called (or Err once t has passed). It reports false, and does nothing, when the
+// request already has such a deadline (nested timeouts) or does not carry the router's
+// context (a middleware replaced it, or none runs): derive a context with
+// context.WithDeadline then. Middleware must call ClearDeadline before returning.
+func (c *Ctx) SetDeadline(t time.Time) bool {
+	s := c.stash
+	if s == nil || t.IsZero() || CtxFrom(c.Request) != c {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.deadline.IsZero() || s.timed != nil {
+		return false
+	}
+	s.deadline = t
+	return true
+}
+
+// ClearDeadline ends the deadline set by [Ctx.SetDeadline]: a context made for it is
+// cancelled (as the cancel function of context.WithDeadline would), otherwise the request's
+// context is left as it was before.
+func (c *Ctx) ClearDeadline() {
+	s := c.stash
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	cancel := s.cancel
+	s.deadline, s.cancel = time.Time{}, nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// DeadlineExceeded reports whether the deadline set by [Ctx.SetDeadline] has passed (or the
+// context made for it says so).
+func (c *Ctx) DeadlineExceeded() bool {
+	s := c.stash
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	d, timed := s.deadline, s.timed
+	s.mu.Unlock()
+	if timed != nil {
+		return errors.Is(timed.Err(), context.DeadlineExceeded)
+	}
+	return !d.IsZero() && !time.Now().Before(d)
 }
 
 // reqContext returns the request's context for the context.Context methods, which other

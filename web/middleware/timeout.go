@@ -79,6 +79,16 @@ func Timeout(cfg TimeoutConfig) web.Middleware {
 				next.ServeHTTP(w, r)
 				return
 			}
+			if c := web.CtxFrom(r); c != nil && c.SetDeadline(time.Now().Add(d)) {
+				// The router's context carries the deadline: no timer, no request copy
+				// unless the handler waits on its context.
+				defer c.ClearDeadline()
+				next.ServeHTTP(w, r)
+				if c.DeadlineExceeded() && !c.Written() {
+					fail(w, r, ErrTimeout)
+				}
+				return
+			}
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			r = r.WithContext(ctx)

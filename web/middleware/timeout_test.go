@@ -3,6 +3,7 @@ package middleware
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -121,6 +122,58 @@ func TestTimeoutSinew(t *testing.T) {
 		if rec.Code != 503 || p.Status != 503 || p.RequestID != "slow-1" {
 			t.Errorf("%s: status %d, problem %+v", path, rec.Code, p)
 		}
+	}
+}
+
+// TestTimeoutSinewDeadline checks the deadline a Sinew router's context carries without a
+// timer of its own: seen through r.Context() and the Ctx, the shorter of nested timeouts
+// winning, and the context made on demand cancelled once the request is over.
+func TestTimeoutSinewDeadline(t *testing.T) {
+	t.Parallel()
+	r := web.NewRouter(web.Config{Logger: discardLogger()})
+	r.Use(Timeout(TimeoutConfig{Timeout: time.Hour}))
+	var kept context.Context
+	r.GET("/outer", func(c *web.Ctx) error {
+		d, ok := c.Request.Context().Deadline()
+		if left := time.Until(d); !ok || left < 59*time.Minute || left > time.Hour {
+			t.Errorf("/outer: deadline in %v (%v), want about an hour", left, ok)
+		}
+		if c.Err() != nil {
+			t.Errorf("/outer: Err %v before the deadline", c.Err())
+		}
+		kept = c.Request.Context()
+		select {
+		case <-kept.Done():
+			t.Error("/outer: context done during the request")
+		default:
+		}
+		return c.Text(200, "ok")
+	})
+	g := r.Group("/inner")
+	g.Use(Timeout(TimeoutConfig{Timeout: 10 * time.Millisecond}))
+	g.GET("/wait", func(c *web.Ctx) error {
+		d, ok := c.Deadline()
+		if left := time.Until(d); !ok || left > 10*time.Millisecond {
+			t.Errorf("/inner/wait: deadline in %v (%v), want at most 10ms", left, ok)
+		}
+		select {
+		case <-c.Done():
+		case <-time.After(5 * time.Second):
+			t.Error("/inner/wait: not cancelled by the inner timeout")
+		}
+		return nil
+	})
+	for _, tt := range []struct {
+		path string
+		want int
+	}{{"/outer", 200}, {"/inner/wait", 503}} {
+		rec := serve(r, httptest.NewRequest("GET", tt.path, nil))
+		if rec.Code != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.path, rec.Code, tt.want)
+		}
+	}
+	if err := kept.Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("context of a finished request: Err %v, want context.Canceled", err)
 	}
 }
 
