@@ -158,6 +158,12 @@ func ErrorPages(debug bool, logger *slog.Logger) func(c *Ctx, err error) {
 		logger = slog.Default()
 	}
 	return func(c *Ctx, err error) {
+		if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+			// The client went away: nobody reads an answer, and it is not a server error.
+			logger.DebugContext(c.Request.Context(), "client went away", "method", c.Request.Method,
+				"path", c.Request.URL.Path, "route", c.RoutePattern(), "request_id", c.requestID)
+			return
+		}
 		code := StatusOf(err)
 		// An error of any status after the response started can only be logged.
 		if late := c.Written(); code >= 500 || late {
@@ -177,9 +183,6 @@ func ErrorPages(debug bool, logger *slog.Logger) func(c *Ctx, err error) {
 		}
 		if c.Written() {
 			return // headers are gone; the log line is all we can do
-		}
-		if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
-			return // the client went away
 		}
 		h := c.Writer.Header()
 		h.Del("Content-Length")
