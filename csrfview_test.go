@@ -69,3 +69,37 @@ func TestTemplatesFindCSRFAndFlashes(t *testing.T) {
 		t.Errorf("after posting with the rendered token: %d %s", res.StatusCode, b)
 	}
 }
+
+// TestScriptJSONWithoutCookies: a JSON POST from a script with no session cookie (the
+// README's small app, curl) reaches the handler with CSRF protection on: it carries no
+// ambient credentials, and a cross-site page cannot send JSON without a CORS preflight.
+// A form POST without a token is still refused.
+func TestScriptJSONWithoutCookies(t *testing.T) {
+	t.Parallel()
+	app := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvTest, Stderr: io.Discard})
+	app.Models(Note{})
+	app.Migrations(migrationsFor(t, Note{}))
+	app.POST("/notes", func(c *web.Ctx) error { return c.NoContent(http.StatusCreated) })
+	if err := app.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer app.Stop(t.Context())
+	srv := httptest.NewServer(app)
+	defer srv.Close()
+	res, err := http.Post(srv.URL+"/notes", "application/json", strings.NewReader(`{"title":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Errorf("JSON without cookies: %d, want 201", res.StatusCode)
+	}
+	res, err = http.Post(srv.URL+"/notes", "application/x-www-form-urlencoded", strings.NewReader(`title=x`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("form without a token: %d, want 403", res.StatusCode)
+	}
+}
