@@ -103,9 +103,10 @@ func AccessLog(cfg AccessLogConfig) web.Middleware {
 						id = rec.Header().Get("X-Request-Id")
 					}
 				}
+				end := time.Now() // the record's time and the end of the duration: one clock read
 				add(slog.Int("status", status))
 				add(slog.Int64("bytes", size))
-				add(slog.Duration("duration", time.Since(start)))
+				add(slog.Duration("duration", end.Sub(start)))
 				add(slog.String("ip", ip))
 				if id != "" {
 					add(slog.String("request_id", id))
@@ -116,7 +117,11 @@ func AccessLog(cfg AccessLogConfig) web.Middleware {
 				if panicked {
 					add(slog.Bool("panic", true))
 				}
-				logger.LogAttrs(ctx, level, msg, attrs[:n]...)
+				// A record made here rather than by logger.LogAttrs, which would walk the
+				// stack for a source position (this function's, useless in an access log).
+				rec := slog.NewRecord(end, level, msg, 0)
+				rec.AddAttrs(attrs[:n]...)
+				_ = logger.Handler().Handle(ctx, rec) // as slog.Logger does, errors are dropped
 			}()
 			next.ServeHTTP(w, r)
 			completed = true

@@ -33,7 +33,18 @@ func longLived(r *http.Request) bool {
 		}
 	}
 	for _, v := range r.Header["Accept"] {
-		if strings.Contains(strings.ToLower(v), "text/event-stream") {
+		if containsFold(v, "text/event-stream") {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lowercase ASCII sub, ignoring case, without
+// the copy strings.ToLower makes.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true
 		}
 	}
