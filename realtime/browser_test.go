@@ -29,6 +29,8 @@ rt.on("close", function (info) { window.closes.push(info.code || 0); });
 var sub = rt.subscribe("room.b", {history: true});
 sub.on("n", function (d) { window.got.push(d); });
 sub.onPresence(function (ms) { window.members = ms.map(function (m) { return m.id; }); });
+window.got2 = [];
+rt.subscribe("public.b2").on("n", function (d) { window.got2.push(d); }); // same connection
 </script>`
 
 // instance is one hub serving the test page on a fixed loopback address.
@@ -126,6 +128,11 @@ func TestJavaScriptClient(t *testing.T) {
 			publish(t, first.hub, "room.b", "n", 2)
 			publish(t, first.hub, "room.b", "n", 3)
 			wait("live events", `window.got.join() === "1,2,3"`)
+			publish(t, first.hub, "public.b2", "n", 9)
+			wait("a second channel on the same connection", `window.got2.join() === "9"`)
+			if got := first.hub.Stats().Connections; got != 1 {
+				t.Fatalf("%d connections for one page", got)
+			}
 
 			// Restart: the client is told to go away, reconnects to the new instance on the
 			// same address, and resubscribes; the new instance's history fills the gap.

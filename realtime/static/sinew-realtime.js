@@ -224,11 +224,19 @@
     return q.toString();
   };
 
+  // _reopenSSE reconnects the event stream with the new channel list; subscriptions made in
+  // the same task share one reconnection.
   SinewRealtime.prototype._reopenSSE = function () {
-    if (this._closed) return;
-    if (this._es) { this._es.close(); this._es = null; }
-    clearTimeout(this._timer);
-    this._connect();
+    var self = this;
+    if (this._closed || this._reopening) return;
+    this._reopening = true;
+    setTimeout(function () {
+      self._reopening = false;
+      if (self._closed) return;
+      if (self._es) { self._es.close(); self._es = null; }
+      clearTimeout(self._timer);
+      self._connect();
+    }, 0);
   };
 
   SinewRealtime.prototype._connectSSE = function () {
