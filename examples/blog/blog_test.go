@@ -154,6 +154,7 @@ func TestWriteEditAndComment(t *testing.T) {
 		Follow().ExpectText("h1", "Hello again").ExpectText(".flash", "saved").ExpectSelectorCount(".post .tags li", 2)
 	c.Get("/tags/go").ExpectStatus(200).ExpectText(".empty", "No posts")
 	c.Get("/tags/sql").ExpectStatus(200).ExpectText("h1", "#sql").ExpectText(".summary h2", "Hello again")
+	c.Get("/tags/SQL").ExpectStatus(200).ExpectText(".summary h2", "Hello again")
 	c.Get("/tags/nothing").ExpectStatus(404)
 
 	// Listed on the home page, by its author.

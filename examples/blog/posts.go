@@ -147,7 +147,7 @@ func (b *blog) index(c *web.Ctx) error {
 
 // tagged lists the posts with one tag.
 func (b *blog) tagged(c *web.Ctx) error {
-	tag, err := orm.Q[Tag](c).Filter("name", c.Param("name")).First()
+	tag, err := orm.Q[Tag](c).Filter("name", strings.ToLower(c.Param("name"))).First()
 	if err != nil {
 		return err // orm.ErrNotFound answers 404
 	}
