@@ -63,6 +63,16 @@ func main() {
 		})
 	})
 
+	if p := os.Getenv("SINEW_BENCH_CPU_PROFILE"); p != "" { // profile the whole run
+		f, err := os.Create(p)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
