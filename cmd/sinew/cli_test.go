@@ -141,6 +141,8 @@ func TestBadInput(t *testing.T) {
 		{"model name keyword", full, []string{"generate", "model", "type", "title:string"}, "reserved Go word"},
 		{"model name with a space", full, []string{"generate", "model", "Blog Post", "title:string"}, "must not contain spaces"},
 		{"model name clash", full, []string{"generate", "model", "Resources", "title:string"}, "clashes"},
+		{"auth's model name", full, []string{"generate", "scaffold", "User", "name:string"}, "already has a User model"},
+		{"admin's model name", full, []string{"generate", "model", "LogEntry", "name:string"}, "already has a LogEntry model"},
 		{"no fields", full, []string{"generate", "model", "Post"}, "no fields"},
 		{"unknown field type", full, []string{"generate", "model", "Post", "title:varchar"}, `unknown type "varchar"`},
 		{"field without type", full, []string{"generate", "model", "Post", "title"}, "want name:type"},

@@ -225,6 +225,10 @@ func newModel(app *appInfo, name string, args []string, force bool) (*model, err
 	if predeclared[v] || predeclared[strings.ToLower(goName)] || goName == "Resources" || goName == "Model" {
 		return nil, usagef("invalid model name %q: it clashes with a name the app already uses", clip(name))
 	}
+	if app.usesAuth && (goName == "User" || goName == "Group" || goName == "Permission" || goName == "Token") ||
+		app.hasAdmin && goName == "LogEntry" {
+		return nil, usagef("invalid model name %q: the app's registry already has a %s model (auth's or the admin's); pick another name", clip(name), goName)
+	}
 	if app.models[goName] && !force {
 		return nil, usagef("model %s already exists in the app (use --force to generate it again)", goName)
 	}
