@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sinewdev/sinew"
 	"github.com/sinewdev/sinew/auth"
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/testkit"
@@ -18,6 +19,13 @@ import (
 // database with the migrations applied (SINEW_TEST_DB=postgres or mysql runs the same
 // tests on those servers), served on a local port until the test ends.
 func newTestApp(t *testing.T) *testkit.App {
+	t.Helper()
+	return newTestAppWith(t, setup)
+}
+
+// newTestAppWith is newTestApp with a setup function of the test's own (one that wraps
+// setup).
+func newTestAppWith(t *testing.T, setup func(*sinew.App) error) *testkit.App {
 	t.Helper()
 	return testkit.NewWithConfig(t, testkit.Config{Database: testkit.FromEnv}, setup)
 }
