@@ -151,6 +151,7 @@ func TestBadInput(t *testing.T) {
 		{"field name digit", full, []string{"generate", "model", "Post", "1a:string"}, "must start with a letter"},
 		{"unknown option", full, []string{"generate", "model", "Post", "a:string:primary"}, `unknown option "primary"`},
 		{"duplicate field", full, []string{"generate", "model", "Post", "title:string", "Title:text"}, "already defined"},
+		{"field named model", full, []string{"generate", "model", "Post", "model:string"}, "embedded orm.Model"},
 		{"field named id", full, []string{"generate", "model", "Post", "id:int"}, "already defined"},
 		{"references an unknown model", full, []string{"generate", "scaffold", "Post", "author:references:Writer"}, "unknown model Writer"},
 		{"references by name", full, []string{"generate", "model", "Post", "author:references"}, "unknown model Author"},

@@ -388,6 +388,9 @@ func parseField(app *appInfo, m *model, arg string) (*field, error) {
 		}
 	}
 	f.Name, f.Column, f.Label = base, snake(base), upperFirst(human(base))
+	if f.Name == "Model" || f.Name == "TableName" {
+		return nil, usagef("field %q: %s is taken by the embedded orm.Model or the ORM's methods", clip(arg), f.Name)
+	}
 	var opts []string
 	sample := "Sample " + human(base)
 	switch kind {
