@@ -76,17 +76,24 @@ func Compress(cfg CompressConfig) web.Middleware {
 	m := newCompressor(cfg)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			addVary(w.Header(), "Accept-Encoding")
-			if r.Method == http.MethodHead || r.Header.Get("Range") != "" || r.Header.Get("Upgrade") != "" {
-				next.ServeHTTP(w, r)
-				return
+			coding := noCoding
+			if r.Method != http.MethodHead && r.Header.Get("Range") == "" && r.Header.Get("Upgrade") == "" {
+				coding = m.negotiate(r.Header["Accept-Encoding"])
 			}
-			coding := m.negotiate(r.Header["Accept-Encoding"])
+			h := w.Header()
 			if coding == noCoding {
+				addVary(h, "Accept-Encoding")
 				next.ServeHTTP(w, r)
 				return
 			}
 			cw := &compressWriter{w: w, m: m, coding: coding}
+			if _, ok := h["Vary"]; ok {
+				addVary(h, "Accept-Encoding")
+			} else {
+				// The usual case: Vary is ours alone, in the writer's allocation.
+				cw.vary[0] = "Accept-Encoding"
+				h["Vary"] = cw.vary[:1:1]
+			}
 			done := false
 			defer func() {
 				if !done {
@@ -392,6 +399,7 @@ type compressWriter struct {
 	status int // held back while buffering
 	buf    *[]byte
 	enc    streamEncoder
+	vary   [1]string // the Vary header's value when the response had none
 }
 
 func (cw *compressWriter) Header() http.Header { return cw.w.Header() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"unsafe"
 
 	"github.com/sinewdev/sinew/web"
 )
@@ -40,6 +41,7 @@ func RequestID(cfg RequestIDConfig) web.Middleware {
 		header = "X-Request-Id"
 	}
 	gen := cfg.Generate
+	fresh := gen == nil // the default generator, which makes the header value in one allocation
 	if gen == nil {
 		gen = newRequestID
 	}
@@ -52,10 +54,15 @@ func RequestID(cfg RequestIDConfig) web.Middleware {
 					id = in
 				}
 			}
-			if id == "" {
-				id = gen()
+			if id == "" && fresh {
+				w.Header()[header] = newRequestIDValue()
+				id = w.Header()[header][0]
+			} else {
+				if id == "" {
+					id = gen()
+				}
+				w.Header()[header] = []string{id}
 			}
-			w.Header()[header] = []string{id}
 			if c := web.CtxFrom(r); c != nil {
 				c.SetRequestID(id)
 			} else {
@@ -101,9 +108,32 @@ const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
 
 // newRequestID returns 128 random bits as 26 base32 characters.
 func newRequestID() string {
+	var out [26]byte
+	encodeRequestID(&out)
+	return string(out[:])
+}
+
+// requestIDValue is a header value holding a new request ID: the []string and the ID's
+// bytes in one allocation.
+type requestIDValue struct {
+	v [1]string
+	b [26]byte
+}
+
+// newRequestIDValue returns a new request ID as a header value, []string{newRequestID()}
+// in one allocation instead of two. The bytes are never written again once the string
+// points at them.
+func newRequestIDValue() []string {
+	x := new(requestIDValue)
+	encodeRequestID(&x.b)
+	x.v[0] = unsafe.String(&x.b[0], len(x.b))
+	return x.v[:1:1]
+}
+
+// encodeRequestID writes 128 random bits into out as 26 base32 characters.
+func encodeRequestID(out *[26]byte) {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // never fails: crypto/rand crashes the program instead
-	var out [26]byte
 	var acc uint32
 	bits, j := 0, 0
 	for _, x := range b {
@@ -116,5 +146,4 @@ func newRequestID() string {
 		}
 	}
 	out[j] = crockford[(acc<<(5-bits))&31] // the last 3 bits
-	return string(out[:])
 }
