@@ -187,6 +187,13 @@ func TestSSE(t *testing.T) {
 	if string(env.Data) != `"three"` {
 		t.Fatalf("resumed from the query with %s", env.Data)
 	}
+	// Streams whose clients went away are unregistered, and so is their presence.
+	again.cancel()
+	third.cancel()
+	waitFor(t, "the streams to end", func() bool { return s.hub.Stats().Connections == 0 })
+	if got := s.hub.Presence("room.1"); len(got) != 0 {
+		t.Fatalf("presence after the streams ended: %v", got)
+	}
 }
 
 func TestSSEBadInput(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,8 +25,14 @@ import (
 // startApp serves the chat on a loopback port and returns its base URL.
 func startApp(t *testing.T) string {
 	t.Helper()
+	return startInstance(t, "")
+}
+
+// startInstance serves the chat with the broker at brokerURL ("" for the in-process one).
+func startInstance(t *testing.T, brokerURL string) string {
+	t.Helper()
 	app := sinew.NewWithConfig(sinew.Config{Env: "test", DataDir: t.TempDir()})
-	if err := setup(context.Background(), app, ""); err != nil {
+	if err := setup(context.Background(), app, brokerURL); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -216,6 +223,64 @@ func TestChatHTTP(t *testing.T) {
 	if env := next(); env["event"] != "sinew:error" {
 		t.Fatalf("forged message: %v", env)
 	}
+}
+
+// TestChatTwoInstances runs two chat instances on one NATS server: a message posted on one
+// reaches a WebSocket on the other, and each sees the other's users.
+func TestChatTwoInstances(t *testing.T) {
+	raw := os.Getenv("SINEW_TEST_NATS_URL")
+	if raw == "" {
+		if os.Getenv("SINEW_TEST_REQUIRE_SERVICES") == "1" {
+			t.Fatal("SINEW_TEST_NATS_URL is not set (SINEW_TEST_REQUIRE_SERVICES=1)")
+		}
+		t.Skip("set SINEW_TEST_NATS_URL to run two instances on NATS")
+	}
+	broker := raw + "?namespace=chat" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	one, two := startInstance(t, broker), startInstance(t, broker)
+	alice, bob := login(t, one, "alice"), login(t, two, "bob")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	dial := func(base string, c *http.Client) *websocket.Conn {
+		u, _ := url.Parse(base)
+		h := http.Header{"Cookie": {c.Jar.Cookies(u)[0].String()}}
+		ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/realtime/ws?channel=chat.go", &websocket.DialOptions{HTTPHeader: h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = ws.CloseNow() })
+		return ws
+	}
+	until := func(ws *websocket.Conn, what string) {
+		t.Helper()
+		for {
+			_, b, err := ws.Read(ctx)
+			if err != nil {
+				t.Fatalf("waiting for %s: %v", what, err)
+			}
+			if strings.Contains(string(b), what) {
+				return
+			}
+		}
+	}
+	wsA := dial(one, alice)
+	until(wsA, "sinew:subscribed")
+	wsB := dial(two, bob)
+	until(wsA, `"event":"sinew:join","data":{"id":"bob"`)
+
+	req, _ := http.NewRequest(http.MethodPost, two+"/rooms/go/messages", strings.NewReader(`{"text":"from the second instance"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrfToken(t, bob, two+"/rooms/go"))
+	resp, err := bob.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("post: %d", resp.StatusCode)
+	}
+	until(wsA, "from the second instance")
+	until(wsB, "from the second instance")
 }
 
 func mustJSON(v any) []byte {
