@@ -352,7 +352,7 @@ func parseField(app *appInfo, m *model, arg string) (*field, error) {
 		}
 		f.Name, f.Column, f.Label = base+"ID", snake(base)+"_id", upperFirst(human(base))
 		f.RefVar = lowerCamel(base)
-		if predeclared[f.RefVar] || f.RefVar == m.Var {
+		if predeclared[f.RefVar] || testLocals[f.RefVar] || f.RefVar == m.Var {
 			f.RefVar += "Ref"
 		}
 		if f.Ref == m.Name {
@@ -458,6 +458,15 @@ func parseField(app *appInfo, m *model, arg string) (*field, error) {
 		f.ShowExpr = `{{.%s.` + f.Name + `}}`
 	}
 	return f, nil
+}
+
+// testLocals are the local names of the generated tests, which a related object's variable
+// must not shadow.
+var testLocals = map[string]bool{
+	"made": true, "got": true, "sample": true, "mods": true, "values": true, "created": true,
+	"page": true, "show": true, "body": true, "path": true, "staff": true, "tests": true,
+	"tt": true, "n": true, "v": true, "list": true, "forms": true, "render": true, "tags": true,
+	"total": true, "items": true, "loc": true,
 }
 
 // knownModels lists the models a reference may name.
