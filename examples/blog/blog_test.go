@@ -167,6 +167,15 @@ func TestWriteEditAndComment(t *testing.T) {
 
 	// Listed on the home page, by its author.
 	c.Get("/").ExpectText(".summary h2", "Hello again").ExpectText(".summary .meta", "ada")
+
+	// Deleted from its edit page, with its comments and tag links.
+	c.Get(fmt.Sprintf("/posts/%d/edit", post.ID)).Submit("form.delete-form", nil).ExpectStatus(303).ExpectRedirect("/").
+		Follow().ExpectText(".flash", "“Hello again” is deleted.").ExpectText(".empty", "No posts yet")
+	c.Get(fmt.Sprintf("/posts/%d", post.ID)).ExpectStatus(404)
+	if n, err := orm.Q[Comment](app.Ctx()).Count(); err != nil || n != 0 {
+		t.Errorf("comments left: %d, %v", n, err)
+	}
+	c.Get("/tags/web").ExpectStatus(200).ExpectText(".empty", "No posts")
 }
 
 func TestOnlyTheAuthorEdits(t *testing.T) {
@@ -182,6 +191,7 @@ func TestOnlyTheAuthorEdits(t *testing.T) {
 	other.Get(path).ExpectStatus(200).ExpectNotContains(path + "/edit")
 	other.Get(path + "/edit").ExpectStatus(403)
 	other.PostForm(path, url.Values{"title": {"Stolen"}, "body": {"x"}}).ExpectStatus(403)
+	other.PostForm(path+"/delete", nil).ExpectStatus(403)
 
 	root := app.Client()
 	root.LoginAs(newUser(t, app, "root@example.com", func(u *auth.User) { u.IsSuperuser, u.IsStaff = true, true }))

@@ -97,6 +97,7 @@ func (b *blog) routes(app *sinew.App) {
 	users.POST("/posts", b.createPost).Name("posts.create")
 	users.GET("/posts/{id}/edit", b.editPost).Name("posts.edit")
 	users.POST("/posts/{id}", b.updatePost).Name("posts.update")
+	users.POST("/posts/{id}/delete", b.deletePost).Name("posts.delete")
 	users.POST("/posts/{id}/comments", b.createComment).Name("comments.create")
 }
 
@@ -282,6 +283,19 @@ func (b *blog) updatePost(c *web.Ctx) error {
 	}
 	_ = session.From(c).AddFlash("success", "Your changes are saved.")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/posts/%d", post.ID))
+}
+
+// deletePost deletes the post, with its comments and tag links (ON DELETE CASCADE).
+func (b *blog) deletePost(c *web.Ctx) error {
+	post, err := editable(c)
+	if err != nil {
+		return err
+	}
+	if err := orm.Delete(c, post); err != nil {
+		return err
+	}
+	_ = session.From(c).AddFlash("success", fmt.Sprintf("“%s” is deleted.", post.Title))
+	return c.Redirect(http.StatusSeeOther, "/")
 }
 
 // setTags makes post's tags the ones named, creating the tags that do not exist yet.
