@@ -83,6 +83,7 @@ func bench(b *testing.B, h http.Handler) {
 	w := &discard{h: http.Header{}}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu, ok := cpuTime()
 	for b.Loop() {
 		rd.Reset(payload)
 		req.Body = rd
@@ -92,6 +93,7 @@ func bench(b *testing.B, h http.Handler) {
 		h.ServeHTTP(w, req)
 	}
 	b.StopTimer()
+	reportCPU(b, cpu, ok)
 	if w.code != 0 && w.code != 200 {
 		b.Fatalf("status %d", w.code)
 	}
