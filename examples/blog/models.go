@@ -23,7 +23,7 @@ type Post struct {
 	Author   *auth.User // belongs-to, loaded with Prefetch("Author")
 	// Tags label the post (join table post_tags).
 	Tags []Tag `orm:"m2m=post_tags"`
-	// Comments are the readers' comments, oldest first when prefetched in order.
+	// Comments are the readers' comments (has-many, through Comment.PostID).
 	Comments []Comment
 }
 
