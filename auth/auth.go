@@ -141,6 +141,13 @@ func (a *Auth) middleware(next http.Handler) http.Handler {
 		}
 		c := web.CtxFrom(r)
 		plain := strings.TrimSpace(r.Header.Get("Authorization")[len("Bearer"):])
+		if !strings.HasPrefix(plain, TokenPrefix) {
+			// Not a personal access token: another scheme's (the ops token, a webhook
+			// secret) for the route to check. The request stays anonymous to auth: a bearer
+			// request is never authenticated by the session cookie.
+			next.ServeHTTP(w, r)
+			return
+		}
 		u, t, err := AuthenticateToken(r.Context(), plain)
 		if err != nil {
 			var te *TokenError
