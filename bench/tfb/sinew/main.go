@@ -1,8 +1,10 @@
 // Command sinew is the TechEmpower benchmark app written the way a Sinew user writes an
 // app: models registered on the App and queried through the ORM (orm.Q, orm.Save in a
-// transaction), the fortunes page rendered by the view package, and JSON through web.Ctx.
-// The App opens DATABASE_URL itself. Typed API handlers replace c.JSON here once the api
-// package lands.
+// transaction), the fortunes page rendered by the view package, and the JSON tests (/json,
+// /db, /queries, /updates) as typed handlers of package api, which bind their input,
+// encode their output and document both at /openapi.json. The App, with its default
+// middleware, opens DATABASE_URL itself. Plaintext is a web handler: it is not JSON. The
+// bare-router variant is bench/tfb/sinew-raw.
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 	"strconv"
 
 	"github.com/sinewdev/sinew"
+	"github.com/sinewdev/sinew/api"
 	"github.com/sinewdev/sinew/orm"
 	"github.com/sinewdev/sinew/view"
 	"github.com/sinewdev/sinew/web"
@@ -73,26 +76,6 @@ func main() {
 		c.SetHeader("Server", "sinew")
 		return c.Blob(http.StatusOK, "text/plain", []byte("Hello, World!"))
 	})
-	app.GET("/json", func(c *web.Ctx) error {
-		c.SetHeader("Server", "sinew")
-		return c.JSON(http.StatusOK, map[string]string{"message": "Hello, World!"})
-	})
-	app.GET("/db", func(c *web.Ctx) error {
-		w, err := orm.Q[World](c).Get(randomID())
-		if err != nil {
-			return err
-		}
-		c.SetHeader("Server", "sinew")
-		return c.JSON(http.StatusOK, w)
-	})
-	app.GET("/queries", func(c *web.Ctx) error {
-		worlds, err := randomWorlds(c, queryCount(c.Query("queries")))
-		if err != nil {
-			return err
-		}
-		c.SetHeader("Server", "sinew")
-		return c.JSON(http.StatusOK, worlds)
-	})
 	app.GET("/fortunes", func(c *web.Ctx) error {
 		fortunes, err := orm.Q[Fortune](c).All()
 		if err != nil {
@@ -103,32 +86,14 @@ func main() {
 		c.SetHeader("Server", "sinew")
 		return c.Render(http.StatusOK, "fortunes.html", fortunes)
 	})
-	app.GET("/updates", func(c *web.Ctx) error {
-		worlds, err := randomWorlds(c, queryCount(c.Query("queries")))
-		if err != nil {
-			return err
-		}
-		for i := range worlds {
-			worlds[i].RandomNumber = int64(randomID())
-		}
-		// Saved in id order in one transaction, so that concurrent requests lock rows in
-		// the same order and cannot deadlock.
-		sorted := slices.Clone(worlds)
-		slices.SortFunc(sorted, func(a, b World) int { return cmp.Compare(a.ID, b.ID) })
-		err = app.DB().Tx(c, func(ctx context.Context) error {
-			for i := range sorted {
-				if err := orm.Save(ctx, &sorted[i], "RandomNumber"); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		c.SetHeader("Server", "sinew")
-		return c.JSON(http.StatusOK, worlds)
-	})
+
+	a := api.New(app, api.Config{Title: "TechEmpower benchmark", Version: "1.0.0"})
+	api.Get(a, "/json", hello, api.Op{Summary: "JSON serialisation"})
+	api.Get(a, "/db", oneWorld, api.Op{Summary: "A random world row"})
+	api.Get(a, "/queries", someWorlds, api.Op{Summary: "Random world rows, one query each"})
+	api.Get(a, "/updates", func(ctx context.Context, in *QueriesInput) (*[]World, error) {
+		return updateWorlds(ctx, app.DB(), in)
+	}, api.Op{ID: "updateWorlds", Summary: "Random world rows given new random numbers"})
 	if addr := os.Getenv("TFB_PPROF_ADDR"); addr != "" {
 		go servePprof(addr)
 	}
@@ -144,11 +109,76 @@ func servePprof(addr string) {
 	log.Print(http.ListenAndServe(addr, mux))
 }
 
+// Message is the JSON test's answer.
+type Message struct {
+	Message string `json:"message"`
+}
+
+// QueriesInput is the input of /queries and /updates. The count is a string, not an int:
+// by the benchmark's rules a malformed count means 1 rather than a 400.
+type QueriesInput struct {
+	Queries string `query:"queries" doc:"Number of rows, 1 to 500 (anything else: 1 or 500)"`
+}
+
+// hello answers the JSON test.
+func hello(ctx context.Context, _ *struct{}) (*Message, error) {
+	api.Ctx(ctx).SetHeader("Server", "sinew")
+	return &Message{Message: "Hello, World!"}, nil
+}
+
+// oneWorld answers the single-query test.
+func oneWorld(ctx context.Context, _ *struct{}) (*World, error) {
+	w, err := orm.Q[World](ctx).Get(randomID())
+	if err != nil {
+		return nil, err
+	}
+	api.Ctx(ctx).SetHeader("Server", "sinew")
+	return w, nil
+}
+
+// someWorlds answers the multiple-queries test.
+func someWorlds(ctx context.Context, in *QueriesInput) (*[]World, error) {
+	worlds, err := randomWorlds(ctx, queryCount(in.Queries))
+	if err != nil {
+		return nil, err
+	}
+	api.Ctx(ctx).SetHeader("Server", "sinew")
+	return &worlds, nil
+}
+
+// updateWorlds answers the updates test: the rows read one query each, given new random
+// numbers and saved in id order in one transaction, so that concurrent requests lock rows
+// in the same order and cannot deadlock.
+func updateWorlds(ctx context.Context, db *orm.DB, in *QueriesInput) (*[]World, error) {
+	worlds, err := randomWorlds(ctx, queryCount(in.Queries))
+	if err != nil {
+		return nil, err
+	}
+	for i := range worlds {
+		worlds[i].RandomNumber = int64(randomID())
+	}
+	sorted := slices.Clone(worlds)
+	slices.SortFunc(sorted, func(a, b World) int { return cmp.Compare(a.ID, b.ID) })
+	err = db.Tx(ctx, func(ctx context.Context) error {
+		for i := range sorted {
+			if err := orm.Save(ctx, &sorted[i], "RandomNumber"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	api.Ctx(ctx).SetHeader("Server", "sinew")
+	return &worlds, nil
+}
+
 // randomWorlds reads n random rows, each with its own query as the benchmark requires.
-func randomWorlds(c *web.Ctx, n int) ([]World, error) {
+func randomWorlds(ctx context.Context, n int) ([]World, error) {
 	worlds := make([]World, n)
 	for i := range worlds {
-		w, err := orm.Q[World](c).Get(randomID())
+		w, err := orm.Q[World](ctx).Get(randomID())
 		if err != nil {
 			return nil, err
 		}
