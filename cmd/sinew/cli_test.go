@@ -273,3 +273,29 @@ func FuzzFieldSpec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGenerate checks that every model the generators accept renders to Go that parses
+// (render gofmts it) and templates that execute.
+func FuzzGenerate(f *testing.F) {
+	f.Add("Post", "title:string body:text published:bool author:references:User")
+	f.Add("blog_post", "a:int b:float:unique c:decimal:null d:date e:datetime f:uuid g:json h:references:Post")
+	f.Add("X", "x_y:string:index")
+	app := &appInfo{module: "example.com/app", models: map[string]bool{"Post": true}, makers: map[string]bool{"makePost": true}, usesAuth: true, hasAdmin: true}
+	tmpls := []string{"model.go.tmpl", "model_test.go.tmpl", "api.go.tmpl", "api_test.go.tmpl", "pages.go.tmpl",
+		"pages_test.go.tmpl", "admin.go.tmpl", "index.html.tmpl", "show.html.tmpl", "form.html.tmpl"}
+	f.Fuzz(func(t *testing.T, name, fields string) {
+		m, err := newModel(app, name, strings.Fields(fields), false)
+		if err != nil {
+			if _, ok := err.(*usageError); !ok {
+				t.Fatalf("%q %q: not a usage error: %v", name, fields, err)
+			}
+			return
+		}
+		m.Admin = true
+		for _, tm := range tmpls {
+			if _, err := render("templates/generate/"+tm, m); err != nil {
+				t.Fatalf("%q %q: %s: %v", name, fields, tm, err)
+			}
+		}
+	})
+}
