@@ -51,6 +51,7 @@ func TestBadInput(t *testing.T) {
 		{"JSON instead of a form", "POST", "/posts", `{"title":"t","body":"b"}`, "application/json", 415, ""},
 		{"multipart without boundary", "POST", "/posts", "--x\r\n", "multipart/form-data", 422, "could not be read (no multipart boundary)"},
 		{"truncated multipart", "POST", "/posts", "--x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nabc", "multipart/form-data; boundary=x", 422, "could not be read (malformed multipart body)"},
+		{"a file where text is expected", "POST", "/posts", "--x\r\nContent-Disposition: form-data; name=\"title\"; filename=\"t.txt\"\r\nContent-Type: text/plain\r\n\r\nabc\r\n--x\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nb\r\n--x--\r\n", "multipart/form-data; boundary=x", 422, "This field is required"},
 		{"comment on a missing post", "POST", "/posts/999999/comments", form("body", "hi"), urlencoded, 404, ""},
 		{"comment on a post that is not a number", "POST", "/posts/abc/comments", form("body", "hi"), urlencoded, 400, "is not an integer"},
 		{"edit of a missing post", "POST", "/posts/999999", form("title", "t", "body", "b"), urlencoded, 404, ""},

@@ -253,10 +253,11 @@ type rssDoc struct {
 			Href string `xml:"href,attr"`
 			Rel  string `xml:"rel,attr"`
 		} `xml:"http://www.w3.org/2005/Atom link"`
-		Title       string `xml:"title"`
-		Link        string `xml:"link"`
-		Description string `xml:"description"`
-		Items       []struct {
+		Title         string `xml:"title"`
+		Link          string `xml:"link"`
+		Description   string `xml:"description"`
+		LastBuildDate string `xml:"lastBuildDate"`
+		Items         []struct {
 			Title       string   `xml:"title"`
 			Link        string   `xml:"link"`
 			GUID        string   `xml:"guid"`
@@ -298,8 +299,12 @@ func TestFeed(t *testing.T) {
 	if !strings.HasPrefix(first.Link, app.URL+"/posts/") || first.GUID != first.Link {
 		t.Errorf("link %q, guid %q", first.Link, first.GUID)
 	}
-	if _, err := time.Parse(time.RFC1123Z, first.PubDate); err != nil {
+	pub, err := time.Parse(time.RFC1123Z, first.PubDate)
+	if err != nil {
 		t.Errorf("pubDate: %v", err)
+	}
+	if built, err := time.Parse(time.RFC1123Z, doc.Channel.LastBuildDate); err != nil || built.Before(pub) {
+		t.Errorf("lastBuildDate %q (%v), before the first post's %q", doc.Channel.LastBuildDate, err, first.PubDate)
 	}
 	if len(first.Category) != 1 || first.Category[0] != "go" {
 		t.Errorf("categories: %v", first.Category)

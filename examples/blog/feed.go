@@ -70,9 +70,7 @@ func (b *blog) feed(c *web.Ctx) error {
 		Language:    "en",
 		Self:        atomLink{Href: base + "/feed.xml", Rel: "self", Type: "application/rss+xml"},
 	}}
-	if len(posts) > 0 {
-		doc.Channel.LastBuildDate = posts[0].UpdatedAt.UTC().Format(time.RFC1123Z)
-	}
+	var updated time.Time // the latest change among the posts of the feed
 	var body bytes.Buffer
 	for _, p := range posts {
 		body.Reset()
@@ -88,6 +86,12 @@ func (b *blog) feed(c *web.Ctx) error {
 			item.Categories = append(item.Categories, t.Name)
 		}
 		doc.Channel.Items = append(doc.Channel.Items, item)
+		if p.UpdatedAt.After(updated) {
+			updated = p.UpdatedAt
+		}
+	}
+	if !updated.IsZero() {
+		doc.Channel.LastBuildDate = updated.UTC().Format(time.RFC1123Z)
 	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
