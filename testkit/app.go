@@ -170,7 +170,8 @@ func NewWithConfig(t testing.TB, cfg Config, setup func(app *sinew.App) error) *
 	return ta
 }
 
-// DB returns the app's database, with a context for the ORM: see Ctx.
+// DB returns the app's database, for Make, Factory and LoadFixtures; Ctx gives a context
+// carrying it for orm.Q and orm.Create.
 func (a *App) DB() *orm.DB { return a.App.DB() }
 
 // Ctx returns a context that carries the app's database, for orm.Q and orm.Create in the
