@@ -1,0 +1,5 @@
+//go:build !race
+
+package sinew_test
+
+const raceEnabled = false
