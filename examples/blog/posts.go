@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -175,7 +176,7 @@ func (b *blog) renderPost(c *web.Ctx, status int, f *form.Form) error {
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(post.Comments, func(a, b Comment) int { return int(a.ID - b.ID) })
+	slices.SortFunc(post.Comments, func(a, b Comment) int { return cmp.Compare(a.ID, b.ID) }) // oldest first
 	return c.Render(status, "posts/show.html", map[string]any{
 		"Post": post, "Form": f, "CanEdit": canEdit(c, post),
 	})
