@@ -50,15 +50,19 @@ type PathItem struct {
 	Head   *Operation `json:"head,omitempty"`
 }
 
-// Operations returns the item's operations by upper-case method, in a fixed order.
-func (p *PathItem) Operations() [][2]any {
-	var out [][2]any
-	for _, m := range []struct {
-		name string
-		op   *Operation
-	}{{"GET", p.Get}, {"POST", p.Post}, {"PUT", p.Put}, {"PATCH", p.Patch}, {"DELETE", p.Delete}, {"HEAD", p.Head}} {
-		if m.op != nil {
-			out = append(out, [2]any{m.name, m.op})
+// MethodOperation is one operation of a PathItem with its HTTP method.
+type MethodOperation struct {
+	Method    string // upper case: "GET"
+	Operation *Operation
+}
+
+// Operations returns the item's operations in a fixed order: GET, POST, PUT, PATCH, DELETE,
+// HEAD.
+func (p *PathItem) Operations() []MethodOperation {
+	var out []MethodOperation
+	for _, m := range []MethodOperation{{"GET", p.Get}, {"POST", p.Post}, {"PUT", p.Put}, {"PATCH", p.Patch}, {"DELETE", p.Delete}, {"HEAD", p.Head}} {
+		if m.Operation != nil {
+			out = append(out, m)
 		}
 	}
 	return out

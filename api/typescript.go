@@ -46,7 +46,7 @@ func TypeScript(doc *Document) []byte {
 	sort.Strings(paths)
 	for _, p := range paths {
 		for _, mo := range doc.Paths[p].Operations() {
-			tsOperation(&b, mo[0].(string), p, mo[1].(*Operation))
+			tsOperation(&b, mo.Method, p, mo.Operation)
 		}
 	}
 	b.WriteString("  };\n}\n")

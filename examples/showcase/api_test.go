@@ -127,7 +127,7 @@ func TestShowcaseContract(t *testing.T) {
 	var calls []call
 	for path, item := range d.Paths {
 		for _, mo := range item.Operations() {
-			calls = append(calls, call{mo[0].(string), path, mo[1].(*api.Operation)})
+			calls = append(calls, call{mo.Method, path, mo.Operation})
 		}
 	}
 	rank := map[string]int{"GET": 0, "POST": 1, "PUT": 2, "PATCH": 3, "DELETE": 4}
