@@ -225,6 +225,17 @@ func addToList(src []byte, list, text string) ([]byte, error) {
 		} else {
 			needComma = true
 		}
+		// Keep a comment that ends the last element's line with that element.
+		j := at
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t') {
+			j++
+		}
+		if !needComma && j+1 < len(src) && src[j] == '/' && src[j+1] == '/' {
+			for j < len(src) && src[j] != '\n' {
+				j++
+			}
+			at = j
+		}
 	}
 	out := make([]byte, 0, len(src)+len(text)+4)
 	out = append(out, src[:at]...)

@@ -299,3 +299,37 @@ func FuzzGenerate(f *testing.F) {
 		}
 	})
 }
+
+// TestAddToList edits lists written by hand in several styles.
+func TestAddToList(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src, want string
+	}{
+		{"empty", "package main\n\nvar resources = []func(r *Resources) error{}\n",
+			"package main\n\nvar resources = []func(r *Resources) error{\n\tx,\n}\n"},
+		{"one per line", "package main\n\nvar resources = []func(r *Resources) error{\n\ta,\n\tb,\n}\n",
+			"package main\n\nvar resources = []func(r *Resources) error{\n\ta,\n\tb,\n\tx,\n}\n"},
+		{"one line", "package main\n\nvar resources = []func(r *Resources) error{a, b}\n",
+			"package main\n\nvar resources = []func(r *Resources) error{a, b,\n\tx,\n}\n"},
+		{"comment after the last", "package main\n\nvar resources = []func(r *Resources) error{\n\ta, // first\n}\n",
+			"package main\n\nvar resources = []func(r *Resources) error{\n\ta, // first\n\tx,\n}\n"},
+		{"already there", "package main\n\nvar resources = []func(r *Resources) error{x}\n",
+			"package main\n\nvar resources = []func(r *Resources) error{x}\n"},
+	}
+	for _, tt := range tests {
+		got, err := addToList([]byte(tt.src), "resources", "x")
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if string(got) != tt.want {
+			t.Errorf("%s:\n%s\nwant:\n%s", tt.name, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"package main\n", "package main\nvar resources = 3\n", "not go"} {
+		if _, err := addToList([]byte(bad), "resources", "x"); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
