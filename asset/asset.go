@@ -13,6 +13,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"maps"
+	"math/bits"
 	"mime"
 	"path"
 	"runtime"
@@ -510,7 +511,10 @@ func compress(cfg *Config, f *file) error {
 		f.etagGz = f.etag[:len(f.etag)-1] + `.gz"`
 	}
 	buf.Reset()
-	bw := brotli.NewWriterLevel(&buf, cfg.BrotliLevel)
+	// The window fits the file: brotli's default (4 MiB) makes the encoder allocate
+	// tens of megabytes whatever the input, which a site of small files pays at every start.
+	lgwin := max(10, min(24, bits.Len(uint(len(f.body)))+1))
+	bw := brotli.NewWriterOptions(&buf, brotli.WriterOptions{Quality: cfg.BrotliLevel, LGWin: lgwin})
 	if _, err := bw.Write(f.body); err != nil {
 		return fmt.Errorf("asset: brotli %s: %w", f.name, err)
 	}
