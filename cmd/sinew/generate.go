@@ -184,8 +184,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	if m.Has["uuid"] {
-		fmt.Fprintln(e.stdout, "running go mod tidy (the model uses github.com/google/uuid)")
-		if err := goCmd(ctx, e, app.root, "mod", "tidy"); err != nil {
+		if err := step(ctx, e, "running go mod tidy (the model uses github.com/google/uuid)", app.root, "mod", "tidy"); err != nil {
 			return fmt.Errorf("go mod tidy: %w", err)
 		}
 	}
@@ -193,8 +192,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "\nRun go run . makemigrations to write the migration of %s.\n", m.Name)
 		return nil
 	}
-	fmt.Fprintln(e.stdout, "running go run . makemigrations")
-	if err := goCmd(ctx, e, app.root, "run", ".", "makemigrations", "--name", "create_"+snake(m.Plural)); err != nil {
+	if err := step(ctx, e, "running go run . makemigrations", app.root, "run", ".", "makemigrations", "--name", "create_"+snake(m.Plural)); err != nil {
 		return fmt.Errorf("makemigrations: %w (the files above are written; fix the app and run go run . makemigrations)", err)
 	}
 	return nil
@@ -212,7 +210,7 @@ func generateMigration(ctx context.Context, e *env, app *appInfo, name string, r
 	if e.noPostGen {
 		return nil
 	}
-	return goCmd(ctx, e, app.root, "run", ".", "makemigrations", "--empty", "--name", label)
+	return step(ctx, e, "running go run . makemigrations --empty", app.root, "run", ".", "makemigrations", "--empty", "--name", label)
 }
 
 // newModel checks NAME and the field arguments and returns the model to generate.

@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -142,8 +141,7 @@ func runNew(ctx context.Context, e *env, args []string) error {
 	if d.SinewPath == "" {
 		fmt.Fprintf(e.stdout, "\nNo local Sinew checkout was given (--sinew-path or $%s): go.mod requires a\npublished version; run go mod tidy in %s once it can be fetched.\n", sinewPathEnv, name)
 	} else {
-		fmt.Fprintln(e.stdout, "running go mod tidy")
-		if err := goCmd(ctx, e, root, "mod", "tidy"); err != nil {
+		if err := step(ctx, e, "running go mod tidy", root, "mod", "tidy"); err != nil {
 			return fmt.Errorf("go mod tidy in %s: %w", name, err)
 		}
 	}
@@ -304,16 +302,6 @@ func writeAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-// goCmd runs the go command in dir with the command's output shown.
-func goCmd(ctx context.Context, e *env, dir string, args ...string) error {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Stdin = e.stdin
-	cmd.Stdout = e.stdout
-	cmd.Stderr = e.stderr
-	return cmd.Run()
 }
 
 // display returns path relative to dir when it is inside it, for messages.
