@@ -316,24 +316,16 @@ func setTags(ctx context.Context, post *Post, names []string) error {
 	if len(names) == 0 {
 		return nil
 	}
-	tags, err := orm.Q[Tag](ctx).Filter("name__in", names).All()
-	if err != nil {
-		return err
-	}
-	tags = slices.Grow(tags, len(names)) // no reallocation below: linked points into tags
-	linked := make([]*Tag, 0, len(names))
-	for _, n := range names {
-		i := slices.IndexFunc(tags, func(t Tag) bool { return t.Name == n })
-		if i < 0 {
-			tags = append(tags, Tag{Name: n})
-			i = len(tags) - 1
-			if err := orm.Create(ctx, &tags[i]); err != nil {
-				return err
-			}
+	tags := make([]*Tag, len(names))
+	for i, n := range names {
+		// Insert the tag, or get the key of the existing one: one statement, so two posts
+		// introducing the same tag at the same moment both succeed.
+		tags[i] = &Tag{Name: n}
+		if err := orm.Upsert(ctx, tags[i], []string{"Name"}, nil); err != nil {
+			return err
 		}
-		linked = append(linked, &tags[i])
 	}
-	return orm.Link(ctx, post, "Tags", linked...) // pairs already linked are kept
+	return orm.Link(ctx, post, "Tags", tags...) // pairs already linked are kept
 }
 
 // createComment adds the reader's comment to a post, or shows the post again with the

@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/sinewdev/sinew"
 	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/testkit"
 	"github.com/sinewdev/sinew/web"
 )
 
@@ -68,4 +71,36 @@ func TestQueriesPerPage(t *testing.T) {
 		t.Errorf("post page: %d queries with 1 comment, %d with 12", page1, page12)
 	}
 	t.Logf("queries: home %d, tag page %d, post page %d", home1, tag1, page1)
+}
+
+// TestSameNewTagAtOnce publishes posts that introduce the same new tag from several
+// clients at once: every post is published, and the tag exists once.
+func TestSameNewTagAtOnce(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	const writers = 6
+	clients := make([]*testkit.Client, writers)
+	for i := range clients {
+		clients[i], _ = writer(t, app, fmt.Sprintf("w%d@example.com", i))
+		clients[i].CSRFToken() // start the session before the race
+	}
+	statuses := make(chan int, writers)
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Go(func() {
+			r := c.PostForm("/posts", url.Values{"title": {fmt.Sprint("Post ", i)}, "body": {"b"}, "tags": {"brand-new, go"}})
+			statuses <- r.Status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	for s := range statuses {
+		if s != http.StatusSeeOther {
+			t.Errorf("a post answered %d", s)
+		}
+	}
+	if n, err := orm.Q[Tag](app.Ctx()).Filter("name", "brand-new").Count(); err != nil || n != 1 {
+		t.Errorf("tags named brand-new: %d, %v", n, err)
+	}
+	app.Client().Get("/tags/brand-new").ExpectStatus(200).ExpectSelectorCount(".summary", writers)
 }
