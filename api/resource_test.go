@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sinewdev/sinew/api"
 	"github.com/sinewdev/sinew/orm"
-	"github.com/sinewdev/sinew/orm/sqlite"
+	"github.com/sinewdev/sinew/orm/ormtest"
 	"github.com/sinewdev/sinew/web"
 )
 
@@ -34,17 +33,35 @@ type Note struct {
 	Writer    *Writer `json:"writer,omitempty"`
 }
 
-func newResourceAPI(t *testing.T) (http.Handler, *api.API) {
+// engines are the databases the resource tests run on: SQLite always, PostgreSQL and
+// MariaDB when SINEW_TEST_POSTGRES_URL and SINEW_TEST_MYSQL_URL are set (skipped otherwise).
+var engines = []struct {
+	name string
+	open ormtest.Opener
+}{{"sqlite", ormtest.OpenSQLite}, {"postgres", ormtest.OpenPostgres}, {"mysql", ormtest.OpenMySQL}}
+
+// onEngines runs test once per engine, in parallel.
+func onEngines(t *testing.T, test func(t *testing.T, open ormtest.Opener)) {
+	t.Helper()
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, e.open)
+		})
+	}
+}
+
+func newResourceAPI(t *testing.T, open ...ormtest.Opener) (http.Handler, *api.API) {
 	t.Helper()
 	reg := orm.NewRegistry()
 	if err := reg.Register(Writer{}, Note{}); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "notes.db"), orm.Config{Registry: reg})
-	if err != nil {
-		t.Fatal(err)
+	opener := ormtest.Opener(ormtest.OpenSQLite)
+	if len(open) > 0 {
+		opener = open[0]
 	}
-	t.Cleanup(func() { db.Close() })
+	db := opener(t, orm.Config{Registry: reg})
 	ctx := orm.WithDB(context.Background(), db)
 	if err := db.CreateTables(ctx); err != nil {
 		t.Fatal(err)
@@ -101,7 +118,11 @@ func decode[T any](t *testing.T, res result) T {
 
 func TestResourceCRUD(t *testing.T) {
 	t.Parallel()
-	h, _ := newResourceAPI(t)
+	onEngines(t, testResourceCRUD)
+}
+
+func testResourceCRUD(t *testing.T, open ormtest.Opener) {
+	h, _ := newResourceAPI(t, open)
 	res := send(t, h, "POST", "/notes", `{"id":99,"title":"First","views":3,"secret":"s3","email":"ada@example.com","writer_id":1}`)
 	if res.code != 201 || res.header.Get("Location") != "/notes/1" || res.header.Get("ETag") == "" {
 		t.Fatalf("create: %d %v %s", res.code, res.header, res.body)
@@ -158,7 +179,11 @@ func TestResourceCRUD(t *testing.T) {
 
 func TestResourceWriteErrors(t *testing.T) {
 	t.Parallel()
-	h, _ := newResourceAPI(t)
+	onEngines(t, testResourceWriteErrors)
+}
+
+func testResourceWriteErrors(t *testing.T, open ormtest.Opener) {
+	h, _ := newResourceAPI(t, open)
 	if res := send(t, h, "POST", "/notes", `{"title":"ok","secret":"x","writer_id":1}`); res.code != 201 {
 		t.Fatalf("%d %s", res.code, res.body)
 	}
@@ -215,7 +240,11 @@ func sorted(s []string) []string {
 
 func TestResourceList(t *testing.T) {
 	t.Parallel()
-	h, _ := newResourceAPI(t)
+	onEngines(t, testResourceList)
+}
+
+func testResourceList(t *testing.T, open ormtest.Opener) {
+	h, _ := newResourceAPI(t, open)
 	for i := 1; i <= 25; i++ {
 		body := fmt.Sprintf(`{"title":"note %02d","views":%d,"published":%v,"secret":"x","writer_id":%d}`, i, i%7, i%2 == 0, 1+i%2)
 		if res := send(t, h, "POST", "/notes", body); res.code != 201 {
