@@ -156,6 +156,10 @@ func TestCSRFRefusedWithoutToken(t *testing.T) {
 	c := app.Client()
 	c.NoCSRF = true
 	c.Header.Set("Accept", "application/json")
+	// A form needs a token even without a session; JSON once the session has a secret
+	// (the page below renders a token, which makes one).
+	c.PostForm("/posts", url.Values{"title": {"x"}}).ExpectStatus(http.StatusForbidden).ExpectContains("token")
+	c.Get("/posts").ExpectStatus(http.StatusOK)
 	c.PostJSON("/api/echo", map[string]any{"a": 1}).ExpectStatus(http.StatusForbidden).ExpectContains("token")
 	c.NoCSRF = false
 	c.PostJSON("/api/echo", map[string]any{"a": 1}).ExpectStatus(http.StatusOK)
