@@ -77,9 +77,6 @@ func loadApp(dir string) (*appInfo, error) {
 		return nil, fmt.Errorf("%s: no module line", filepath.Join(root, "go.mod"))
 	}
 	a := &appInfo{root: root, module: mf.Module.Mod.Path, models: map[string]bool{}, makers: map[string]bool{}, testDB: "SQLite"}
-	if _, err := os.Stat(filepath.Join(root, "resources.go")); err != nil {
-		return nil, usagef("%s has no resources.go: generators add to the lists of apps made by sinew new", root)
-	}
 	if st, err := os.Stat(filepath.Join(root, "templates")); err != nil || !st.IsDir() {
 		a.apiOnly = true
 	}
@@ -161,36 +158,81 @@ func mustRead(path string) []byte {
 	return b
 }
 
-// addToLists returns resources.go of the app with model (a type name, "" for none) added to
-// the models list and the register functions to the resources list; an entry already there
-// is not added twice.
-func addToLists(root, model string, register []string) ([]byte, error) {
-	src, err := os.ReadFile(filepath.Join(root, "resources.go"))
-	if err != nil {
-		return nil, err
+// addToLists returns the files of the app holding the models and resources lists
+// (resources.go as sinew new writes it, or wherever they were moved), with model (a type
+// name, "" for none) added to the first and the register functions to the second; an entry
+// already there is not added twice. The files are relative to root.
+func addToLists(root, model string, register []string) ([]genFile, error) {
+	edited := map[string][]byte{}
+	var order []string
+	add := func(list, text string) error {
+		path, err := findList(root, list)
+		if err != nil {
+			return err
+		}
+		src, ok := edited[path]
+		if !ok {
+			if src, err = os.ReadFile(filepath.Join(root, path)); err != nil {
+				return err
+			}
+			order = append(order, path)
+		}
+		out, err := addToList(src, list, text)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		edited[path] = out
+		return nil
 	}
 	if model != "" {
-		if src, err = addToList(src, "models", model+"{}"); err != nil {
+		if err := add("models", model+"{}"); err != nil {
 			return nil, err
 		}
 	}
 	for _, r := range register {
-		if src, err = addToList(src, "resources", r); err != nil {
+		if err := add("resources", r); err != nil {
 			return nil, err
 		}
 	}
-	return src, nil
+	var files []genFile
+	for _, p := range order {
+		files = append(files, genFile{path: p, data: edited[p], update: true})
+	}
+	return files, nil
 }
 
-// addToList adds the element text at the end of the composite literal of the variable
-// list in src, unless it is there, and returns the gofmt-ed source.
-func addToList(src []byte, list, text string) ([]byte, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "resources.go", src, parser.ParseComments|parser.SkipObjectResolution)
+// findList returns the file of the main package (not a test) that declares the variable
+// list with a composite literal: resources.go first, then the others by name.
+func findList(root, list string) (string, error) {
+	entries, err := os.ReadDir(root)
 	if err != nil {
-		return nil, fmt.Errorf("resources.go: %w", err)
+		return "", err
 	}
-	var cl *ast.CompositeLit
+	names := []string{"resources.go"}
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() && strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") && n != "resources.go" {
+			names = append(names, n)
+		}
+	}
+	for _, n := range names {
+		src, err := os.ReadFile(filepath.Join(root, n))
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), n, src, parser.SkipObjectResolution)
+		if err != nil || f.Name.Name != "main" {
+			continue
+		}
+		if listLit(f, list) != nil {
+			return n, nil
+		}
+	}
+	return "", usagef("no %s list in the app (var %s = []...{...} in a file of package main, as sinew new writes in resources.go)", list, list)
+}
+
+// listLit returns the composite literal assigned to the package variable list, or nil.
+func listLit(f *ast.File, list string) *ast.CompositeLit {
 	for _, decl := range f.Decls {
 		gd, ok := decl.(*ast.GenDecl)
 		if !ok || gd.Tok != token.VAR {
@@ -200,13 +242,27 @@ func addToList(src []byte, list, text string) ([]byte, error) {
 			vs := spec.(*ast.ValueSpec)
 			for i, n := range vs.Names {
 				if n.Name == list && i < len(vs.Values) {
-					cl, _ = vs.Values[i].(*ast.CompositeLit)
+					if cl, ok := vs.Values[i].(*ast.CompositeLit); ok {
+						return cl
+					}
 				}
 			}
 		}
 	}
+	return nil
+}
+
+// addToList adds the element text at the end of the composite literal of the variable
+// list in src, unless it is there, and returns the gofmt-ed source.
+func addToList(src []byte, list, text string) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "resources.go", src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	cl := listLit(f, list)
 	if cl == nil {
-		return nil, fmt.Errorf("resources.go: no %s list (var %s = []...{...})", list, list)
+		return nil, fmt.Errorf("no %s list (var %s = []...{...})", list, list)
 	}
 	for _, elt := range cl.Elts {
 		var b bytes.Buffer
@@ -246,7 +302,7 @@ func addToList(src []byte, list, text string) ([]byte, error) {
 	out = append(out, src[at:]...)
 	res, err := format.Source(out)
 	if err != nil {
-		return nil, fmt.Errorf("resources.go after the edit: %w", err)
+		return nil, fmt.Errorf("after the edit: %w", err)
 	}
 	return res, nil
 }

@@ -333,3 +333,43 @@ func TestAddToList(t *testing.T) {
 		}
 	}
 }
+
+// TestListsMoved: generators find the lists where the app keeps them, and refuse an app
+// that has none.
+func TestListsMoved(t *testing.T) {
+	t.Parallel()
+	app := newApp(t)
+	res := filepath.Join(app, "resources.go")
+	b, err := os.ReadFile(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.Replace(string(b), "var models = []any{}", "", 1)
+	if err := os.WriteFile(res, []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(app, "models.go"), []byte("package main\n\n// models lists the models.\nvar models = []any{\n\tExisting{}, // by hand\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := sinew(t, app, "generate", "resource", "Tag", "name:string")
+	if code != 0 || !strings.Contains(out, "update    models.go") || !strings.Contains(out, "update    resources.go") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	got := snapshot(t, app)
+	if !strings.Contains(got["models.go"], "Existing{}, // by hand\n\tTag{},") || !strings.Contains(got["resources.go"], "tagAPI,") {
+		t.Errorf("models.go:\n%s\nresources.go:\n%s", got["models.go"], got["resources.go"])
+	}
+
+	// An app without the lists: exit 2, nothing written.
+	if err := os.Remove(filepath.Join(app, "models.go")); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, app)
+	code, _, errs = sinew(t, app, "generate", "model", "Note", "text:text")
+	if code != 2 || !strings.Contains(errs, "no models list in the app") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	if after := snapshot(t, app); len(after) != len(before) {
+		t.Errorf("files written: %v", keys(after))
+	}
+}

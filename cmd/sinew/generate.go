@@ -176,7 +176,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	files = append(files, genFile{path: "resources.go", data: lists, update: true})
+	files = append(files, lists...)
 	if err := writeFiles(e, app.root, files, *force); err != nil {
 		return err
 	}
