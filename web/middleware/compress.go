@@ -77,7 +77,7 @@ func Compress(cfg CompressConfig) web.Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			coding := noCoding
-			if r.Method != http.MethodHead && r.Header.Get("Range") == "" && r.Header.Get("Upgrade") == "" {
+			if r.Method != http.MethodHead && headerFirst(r.Header, "Range") == "" && headerFirst(r.Header, "Upgrade") == "" {
 				coding = m.negotiate(r.Header["Accept-Encoding"])
 			}
 			h := w.Header()
@@ -421,11 +421,11 @@ func (cw *compressWriter) WriteHeader(code int) {
 	}
 	cw.status = code
 	h := cw.w.Header()
-	if !bodyAllowed(code) || code == http.StatusPartialContent || h.Get("Content-Encoding") != "" {
+	if !bodyAllowed(code) || code == http.StatusPartialContent || headerFirst(h, "Content-Encoding") != "" {
 		_ = cw.decide(decidePlain) // nothing buffered yet: no write can fail
 		return
 	}
-	if cl := h.Get("Content-Length"); cl != "" {
+	if cl := headerFirst(h, "Content-Length"); cl != "" {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n < int64(cw.m.minSize) {
 			_ = cw.decide(decidePlain)
 		}
@@ -523,7 +523,7 @@ func (cw *compressWriter) decide(mode int) error {
 		h.Del("Content-Length")
 		h.Set("Content-Encoding", cw.coding.String())
 		addVary(h, "Accept-Encoding")
-		if etag := h.Get("Etag"); etag != "" && !strings.HasPrefix(etag, "W/") {
+		if etag := headerFirst(h, "Etag"); etag != "" && !strings.HasPrefix(etag, "W/") {
 			h.Set("Etag", "W/"+etag)
 		}
 		cw.state = cwCompressing
@@ -552,7 +552,7 @@ func (cw *compressWriter) shouldCompress(h http.Header, buf []byte, mode int) bo
 	if !bodyAllowed(cw.status) || cw.status == http.StatusPartialContent {
 		return false
 	}
-	if h.Get("Content-Encoding") != "" {
+	if headerFirst(h, "Content-Encoding") != "" {
 		return false
 	}
 	for _, v := range h["Cache-Control"] {
@@ -668,4 +668,13 @@ func (cw *compressWriter) abort() {
 	case cwCompressing:
 		cw.state = cwAborted
 	}
+}
+
+// headerFirst returns the first value of header name, which must be in canonical form: what
+// h.Get(name) returns, without canonicalising a constant name on every call.
+func headerFirst(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
