@@ -159,8 +159,8 @@ type nullStore struct{ session.Store }
 // BenchmarkStack measures a plaintext and a JSON GET through a bare web.Router, through
 // the same router with the App's default middleware added one at a time (the rows are
 // cumulative: "+compress" has every layer above it too), and through a started prod App
-// without and with a database (which turns sessions on). See docs/benchmarks.md, "Default
-// middleware cost".
+// without and with a database (which turns sessions on), and at log level warn. See
+// docs/benchmarks.md, "Default middleware cost".
 func BenchmarkStack(b *testing.B) {
 	reqs := stackRequests()
 	bodies := map[string]int{"plaintext": len("Hello, World!"), "json": len(`{"message":"Hello, World!"}`) + 1}
@@ -184,10 +184,17 @@ func BenchmarkStack(b *testing.B) {
 					serveBench(b, r, req, body)
 				})
 			}
-			for _, app := range []struct{ name, db string }{{"app", ""}, {"app+db", "sqlite::memory:"}} {
+			for _, app := range []struct {
+				name, db string
+				level    slog.Level
+			}{
+				{"app", "", slog.LevelInfo},
+				{"app+db", "sqlite::memory:", slog.LevelInfo},
+				{"app-warn", "", slog.LevelWarn}, // SINEW_LOG_LEVEL=warn, as bench/run runs it: no access log line
+			} {
 				b.Run(app.name, func(b *testing.B) {
 					a := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvProd, SecretKey: strings.Repeat("k", 40),
-						Stderr: io.Discard, LogFormat: "json", DatabaseURL: app.db})
+						Stderr: io.Discard, LogFormat: "json", LogLevel: app.level, DatabaseURL: app.db})
 					routes(a)
 					if err := a.Start(context.Background()); err != nil {
 						b.Fatal(err)
