@@ -94,7 +94,10 @@ func (s *ctxStash) Value(key any) any {
 	if _, ok := key.(ctxKey); ok {
 		return s.c
 	}
-	if v := s.parent.Value(key); v != nil {
+	// Once made, the deadline's context answers: it also answers the context package's
+	// own lookup of the cancelCtx behind Done, so contexts derived from this one are
+	// cancelled with it directly rather than by a goroutine watching Done.
+	if v := s.current(false).Value(key); v != nil {
 		return v
 	}
 	return s.router.value(key)

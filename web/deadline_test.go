@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
 	"testing"
 	"time"
 
@@ -123,4 +124,52 @@ func TestCtxSetDeadline(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCtxSetDeadlineDerived checks that contexts derived from a request with a lazy
+// deadline are cancelled through it directly, as they are from context.WithDeadline's
+// context, not by a goroutine per derived context watching Done (database/sql derives one
+// per transaction and per result set). Not parallel: it counts goroutines, with a wide margin.
+func TestCtxSetDeadlineDerived(t *testing.T) {
+	r := web.NewRouter(web.Config{})
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			c := web.CtxFrom(req)
+			if !c.SetDeadline(time.Now().Add(time.Hour)) {
+				t.Error("SetDeadline refused")
+			}
+			defer c.ClearDeadline()
+			next.ServeHTTP(w, req)
+		})
+	})
+	const n = 100
+	r.GET("/", func(c *web.Ctx) error {
+		before := runtime.NumGoroutine()
+		cancels := make([]context.CancelFunc, 0, 2*n)
+		var children []context.Context
+		for range n {
+			ctx, cancel := context.WithCancel(c)
+			children = append(children, ctx)
+			cancels = append(cancels, cancel)
+			ctx, cancel = context.WithCancel(c.Request.Context())
+			children = append(children, ctx)
+			cancels = append(cancels, cancel)
+		}
+		if d := runtime.NumGoroutine() - before; d >= n {
+			t.Errorf("%d goroutines started for %d derived contexts", d, 2*n)
+		}
+		defer func() {
+			for _, cancel := range cancels {
+				cancel()
+			}
+		}()
+		c.ClearDeadline() // what the middleware does on its way out: the children follow
+		for _, ctx := range children {
+			if !errors.Is(ctx.Err(), context.Canceled) {
+				t.Fatalf("derived context: Err %v after ClearDeadline, want Canceled", ctx.Err())
+			}
+		}
+		return c.NoContent(http.StatusNoContent)
+	})
+	do(t, r, "GET", "/")
 }
