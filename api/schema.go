@@ -328,14 +328,15 @@ func (g *schemaGen) withField(s *Schema, f reflect.StructField, vf *validate.Fie
 			target.Format = "date"
 		case "datetime":
 			target.Format = "date-time"
+		// The patterns say exactly what package validate accepts.
 		case "slug":
-			target.Pattern = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+			target.Pattern = "^[A-Za-z0-9_-]+$"
 		case "alpha":
-			target.Pattern = "^[A-Za-z]+$"
+			target.Pattern = "^\\p{L}+$"
 		case "alphanum":
-			target.Pattern = "^[A-Za-z0-9]+$"
+			target.Pattern = "^[\\p{L}\\p{Nd}]+$"
 		case "numeric":
-			target.Pattern = "^[-+]?[0-9]+(?:\\.[0-9]+)?$"
+			target.Pattern = "^[0-9]+$"
 		}
 		for _, v := range vf.OneOf {
 			target.Enum = append(target.Enum, v)
