@@ -1,104 +1,30 @@
 package admin_test
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/testkit"
 )
-
-const chromium = "/usr/bin/chromium"
 
 // TestAdminInBrowser drives the admin site in headless Chromium: log in, create an object
 // with a validation error first, edit it, search, filter, sort, bulk-delete with
 // confirmation, and read the history. A screenshot of each page goes to the test's
 // temporary directory, and to $SINEW_ADMIN_SCREENSHOTS when it is set (docs/img uses them).
 func TestAdminInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("SINEW_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatalf("%s is missing (apt-get install chromium)", chromium)
-		}
-		t.Skipf("%s is missing: apt-get install chromium to run the browser test", chromium)
-	}
+	br := testkit.NewBrowser(t, testkit.BrowserConfig{ShotPrefix: "admin-", ShotDir: os.Getenv("SINEW_ADMIN_SCREENSHOTS")})
 	s := startSite(t, articleOptions())
 	s.user(t, "root@example.com", true, true)
 	author := Author{Name: "Ada Lovelace"}
 	if err := orm.Create(s.ctx(t), &author); err != nil {
 		t.Fatal(err)
 	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelTimeout()
-
-	shots := []string{t.TempDir()}
-	if dir := os.Getenv("SINEW_ADMIN_SCREENSHOTS"); dir != "" {
-		shots = append(shots, dir)
-	}
-	shoot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.CaptureScreenshot()(ctx, tg)
-			if err != nil {
-				return err
-			}
-			for _, dir := range shots {
-				if err := os.WriteFile(filepath.Join(dir, "admin-"+name+".png"), png, 0o644); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	// seen waits until the page's text contains want.
-	// until polls a JavaScript condition. Evaluation fails while a page is being replaced
-	// by the next (a form was submitted), so errors are retried like a false answer.
-	until := func(expr, what string) chromedp.Action[chromedp.Void] {
-		check := chromedp.Evaluate[bool](expr)
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			deadline := time.Now().Add(15 * time.Second)
-			for {
-				ok, err := check(ctx, tg)
-				if err == nil && ok {
-					return nil
-				}
-				if time.Now().After(deadline) {
-					return fmt.Errorf("the page never showed %s (last error: %v)", what, err)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-		})
-	}
-	seen := func(want string) chromedp.Action[chromedp.Void] {
-		return until("!!document.body && document.readyState === 'complete' && document.body.innerText.includes("+jsString(want)+")", want)
-	}
-	// at waits until the browser shows a page whose URL contains part (the page a click
-	// or submission leads to, not the one it started from).
-	at := func(part string) chromedp.Action[chromedp.Void] {
-		return until("document.readyState === 'complete' && location.href.includes("+jsString(part)+")", "the URL with "+part)
-	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
-			t.Fatalf("%s: %v\npage text:\n%.2000s", what, err, body)
-		}
-	}
+	step, seen, at, until, shoot := br.Do, br.Seen, br.At, br.Until, br.Shot
+	ctx := br.Context()
 
 	step("log in through the auth flow",
 		chromedp.Navigate(s.base+"/admin/"),
@@ -188,9 +114,4 @@ func TestAdminInBrowser(t *testing.T) {
 	if err != nil || got.Author == nil || got.Author.Name != "Author 0007" {
 		t.Errorf("the picked author: %+v, %v", got, err)
 	}
-}
-
-// jsString quotes s for a JavaScript expression.
-func jsString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`).Replace(s) + "'"
 }

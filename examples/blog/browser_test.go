@@ -1,20 +1,15 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/sinewdev/sinew/orm"
+	"github.com/sinewdev/sinew/testkit"
 )
-
-const chromium = "/usr/bin/chromium"
 
 // TestBlogInBrowser drives the blog in headless Chromium as a new reader would: sign up,
 // write a post with an invalid form first (the errors are shown and the values kept),
@@ -22,82 +17,9 @@ const chromium = "/usr/bin/chromium"
 // each page goes to the test's temporary directory, and to $SINEW_BLOG_SCREENSHOTS when
 // it is set.
 func TestBlogInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("SINEW_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatalf("%s is missing (apt-get install chromium)", chromium)
-		}
-		t.Skipf("%s is missing: apt-get install chromium to run the browser test", chromium)
-	}
+	br := testkit.NewBrowser(t, testkit.BrowserConfig{Width: 1100, ShotPrefix: "blog-", ShotDir: os.Getenv("SINEW_BLOG_SCREENSHOTS")})
 	app := newTestApp(t)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1100, 900))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelTimeout()
-
-	shots := []string{t.TempDir()}
-	if dir := os.Getenv("SINEW_BLOG_SCREENSHOTS"); dir != "" {
-		shots = append(shots, dir)
-	}
-	shoot := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			png, err := chromedp.CaptureScreenshot()(ctx, tg)
-			if err != nil {
-				return err
-			}
-			for _, dir := range shots {
-				if err := os.WriteFile(filepath.Join(dir, "blog-"+name+".png"), png, 0o644); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	// until polls a JavaScript condition. Evaluation fails while a page is being replaced
-	// by the next (a form was submitted), so errors are retried like a false answer.
-	until := func(expr, what string) chromedp.Action[chromedp.Void] {
-		check := chromedp.Evaluate[bool](expr)
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			deadline := time.Now().Add(15 * time.Second)
-			for {
-				ok, err := check(ctx, tg)
-				if err == nil && ok {
-					return nil
-				}
-				if time.Now().After(deadline) {
-					return fmt.Errorf("the page never showed %s (last error: %v)", what, err)
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-		})
-	}
-	// seen waits until the page's text contains want.
-	seen := func(want string) chromedp.Action[chromedp.Void] {
-		return until("!!document.body && document.readyState === 'complete' && document.body.innerText.includes("+jsString(want)+")", want)
-	}
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
-			t.Fatalf("%s: %v\npage text:\n%.2000s", what, err, body)
-		}
-	}
-	value := func(selector string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(selector)))
-		if err != nil {
-			t.Fatalf("value of %s: %v", selector, err)
-		}
-		return v
-	}
+	step, seen, shoot, value := br.Do, br.Seen, br.Shot, br.Value
 
 	step("the empty blog",
 		chromedp.Navigate(app.URL+"/"),
@@ -165,13 +87,8 @@ func TestBlogInBrowser(t *testing.T) {
 		t.Errorf("posts: %d, %v", n, err)
 	}
 	for _, name := range []string{"empty", "signup", "post-invalid", "post", "comment", "home"} {
-		if st, err := os.Stat(filepath.Join(shots[0], "blog-"+name+".png")); err != nil || st.Size() == 0 {
+		if st, err := os.Stat(br.ShotPath(name)); err != nil || st.Size() == 0 {
 			t.Errorf("screenshot %s: %v", name, err)
 		}
 	}
-}
-
-// jsString quotes s for a JavaScript expression.
-func jsString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`).Replace(s) + "'"
 }
