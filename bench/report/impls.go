@@ -37,7 +37,7 @@ var (
 
 // impls lists every implementation in the order of the tables. Sinew's rows come first.
 var impls = []Impl{
-	{Name: "sinew", Label: "Sinew (orm + view)", Sinew: true, Language: "go", Components: []Component{sinewGit, pgxComp}},
+	{Name: "sinew", Label: "Sinew (api + orm + view)", Sinew: true, Language: "go", Components: []Component{sinewGit, pgxComp}},
 	{Name: "sinew-raw", Label: "Sinew raw (web + pgx)", Sinew: true, Language: "go", Components: []Component{sinewGit, pgxComp}},
 	{Name: "nethttp", Label: "net/http + pgx", Language: "go", Components: []Component{pgxComp}},
 	{Name: "gin", Label: "Gin", Language: "go", Components: []Component{{"Gin", "gomod", "github.com/gin-gonic/gin"}, pgxComp}},
