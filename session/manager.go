@@ -107,8 +107,14 @@ func (m *Manager) Middleware(next http.Handler) http.Handler {
 		s := &Session{m: m, req: r}
 		sw := &s.w // one allocation for both
 		sw.ResponseWriter, sw.s = w, s
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
-		s.req = r
+		if c := web.CtxFrom(r); c != nil {
+			// Served by a Sinew router: the session rides on the Ctx, which costs no
+			// context value and no copy of the request.
+			c.Set(ctxLocal, s)
+		} else {
+			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
+			s.req = r
+		}
 		next.ServeHTTP(sw, r)
 		s.commit(sw)
 	})
@@ -121,13 +127,24 @@ func From(c *web.Ctx) *Session {
 	if c == nil || c.Request == nil {
 		return nil
 	}
+	if s, ok := c.Get(ctxLocal).(*Session); ok {
+		return s
+	}
 	s, _ := c.Request.Context().Value(ctxKey{}).(*Session)
 	return s
 }
 
+// ctxLocal is the key of the session among a web.Ctx's values.
+const ctxLocal = "sinew.session"
+
 // FromContext returns the session carried by ctx (a request's context, or a *web.Ctx), or
 // nil.
 func FromContext(ctx context.Context) *Session {
+	if c := web.CtxFromContext(ctx); c != nil {
+		if s := From(c); s != nil {
+			return s
+		}
+	}
 	s, _ := ctx.Value(ctxKey{}).(*Session)
 	return s
 }

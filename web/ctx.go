@@ -126,7 +126,8 @@ type Ctx struct {
 	res       responseWriter
 	formErr   error // the error of the first Form parse, reported again by later calls
 	query     url.Values
-	locals    map[string]any
+	locals    []local   // Set's values: localBuf first, a heap slice beyond it
+	localBuf  [6]local
 	requestID string
 	clientIP  string
 	secure    int8 // 0 unknown, 1 https, -1 http
@@ -150,6 +151,7 @@ func (c *Ctx) clear() {
 	c.res = responseWriter{}
 	c.formErr = nil
 	c.query = nil
+	clear(c.localBuf[:])
 	c.locals = nil
 	c.requestID, c.clientIP = "", ""
 	c.stash = nil
@@ -434,14 +436,33 @@ func (c *Ctx) Body() ([]byte, error) {
 
 // Set stores a request-scoped value under key, for later middleware and handlers.
 func (c *Ctx) Set(key string, val any) {
-	if c.locals == nil {
-		c.locals = make(map[string]any, 4)
+	for i := range c.locals {
+		if c.locals[i].key == key {
+			c.locals[i].val = val
+			return
+		}
 	}
-	c.locals[key] = val
+	if c.locals == nil {
+		c.locals = c.localBuf[:0] // the first few values cost no allocation
+	}
+	c.locals = append(c.locals, local{key, val})
 }
 
 // Get returns the request-scoped value stored under key, or nil.
-func (c *Ctx) Get(key string) any { return c.locals[key] }
+func (c *Ctx) Get(key string) any {
+	for i := range c.locals {
+		if c.locals[i].key == key {
+			return c.locals[i].val
+		}
+	}
+	return nil
+}
+
+// local is one value stored with Set.
+type local struct {
+	key string
+	val any
+}
 
 // RequestID returns the request's ID, set by the request ID middleware, or "".
 func (c *Ctx) RequestID() string { return c.requestID }
