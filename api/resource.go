@@ -842,12 +842,16 @@ func (r *resource[T]) modelSchema(g *schemaGen) *Schema {
 	return ref
 }
 
-// inputSchema is the request body of create and PUT (required fields from the rules) or of
-// PATCH (nothing required): the writable properties of T.
-func (r *resource[T]) inputSchema(g *schemaGen, full bool) *Schema {
-	name := r.cfg.Name + "Patch"
-	if full {
-		name = r.cfg.Name + "Input"
+// inputSchema is the request body of create (PostCreate) and PUT (PostUpdate), whose
+// required fields come from the validate rules plus the action's create:"..." or
+// update:"..." rules, or of PATCH (PostPatch, nothing required): the writable properties of T.
+func (r *resource[T]) inputSchema(g *schemaGen, full, item bool) *Schema {
+	name, extra := r.cfg.Name+"Patch", Validator(nil)
+	switch {
+	case full && !item:
+		name, extra = r.cfg.Name+"Create", r.onCreate
+	case full:
+		name, extra = r.cfg.Name+"Update", r.onUpdate
 	}
 	if _, ok := g.comps[name]; ok {
 		return &Schema{Ref: "#/components/schemas/" + name}
@@ -857,7 +861,12 @@ func (r *resource[T]) inputSchema(g *schemaGen, full bool) *Schema {
 	if !r.a.state.cfg.AllowUnknownFields {
 		s.AdditionalProperties = false
 	}
-	plan := g.plan(reflect.TypeFor[T]())
+	t := reflect.TypeFor[T]()
+	plan := g.plan(t)
+	var extraPlan *validate.Plan
+	if p, ok := extra.(planner); ok && extra != nil {
+		extraPlan, _ = p.Plan(t)
+	}
 	for _, f := range r.fields {
 		if f.readOnly || model == nil || model.Properties[f.json] == nil {
 			continue
@@ -865,7 +874,8 @@ func (r *resource[T]) inputSchema(g *schemaGen, full bool) *Schema {
 		p := *model.Properties[f.json]
 		p.WriteOnly = false
 		s.Properties[f.json] = &p
-		if vf := fieldPlan(plan, f.index); full && vf != nil && vf.Required {
+		vf, ef := fieldPlan(plan, f.index), fieldPlan(extraPlan, f.index)
+		if full && ((vf != nil && vf.Required) || (ef != nil && ef.Required)) {
 			s.Required = append(s.Required, f.json)
 		}
 	}
@@ -950,7 +960,7 @@ func (r *resource[T]) docWrite(full, item bool) func(g *schemaGen, op *Operation
 				{Name: "If-Match", In: inHeader, Description: "The ETag read: 412 when the object changed since.", Schema: &Schema{Type: "string"}}}
 		}
 		op.RequestBody = &RequestBody{Required: true, Content: map[string]*MediaType{
-			"application/json": {Schema: r.inputSchema(g, full)}}}
+			"application/json": {Schema: r.inputSchema(g, full, item)}}}
 		status := http.StatusOK
 		if !item {
 			status = http.StatusCreated

@@ -326,7 +326,7 @@ func TestResourceDocument(t *testing.T) {
 	res := do(t, h, "GET", "/openapi.json", "")
 	validateOpenAPI(t, []byte(res.body))
 	golden(t, "resource.json", []byte(res.body))
-	for _, w := range []string{`"operationId": "listNote"`, `"operationId": "updateNote"`, `"NoteInput"`, `"NotePatch"`,
+	for _, w := range []string{`"operationId": "listNote"`, `"operationId": "updateNote"`, `"NoteCreate"`, `"NoteUpdate"`, `"NotePatch"`,
 		`"NoteList"`, `"views__gte"`, `"readOnly": true`, `"writeOnly": true`, `"If-Match"`, `"412"`} {
 		if !strings.Contains(res.body, w) {
 			t.Errorf("document lacks %s", w)

@@ -21,12 +21,12 @@ export interface Note {
   writer_id: number;
 }
 
-export interface NoteInput {
+export interface NoteCreate {
   body?: string;
   email?: string;
   published?: boolean;
   role?: "user" | "admin";
-  secret?: string;
+  secret: string;
   title: string;
   views?: number;
   writer_id?: number;
@@ -50,6 +50,17 @@ export interface NotePatch {
   role?: "user" | "admin";
   secret?: string;
   title?: string;
+  views?: number;
+  writer_id?: number;
+}
+
+export interface NoteUpdate {
+  body?: string;
+  email?: string;
+  published?: boolean;
+  role?: "user" | "admin";
+  secret?: string;
+  title: string;
   views?: number;
   writer_id?: number;
 }
@@ -129,7 +140,7 @@ export function createClient(options: ClientOptions = {}) {
       return call<NoteList>("GET", `/notes`, { page: params.page, per_page: params.per_page, cursor: params.cursor, order: params.order, fields: params.fields, published: params.published, views: params.views, views__gt: params.views__gt, views__gte: params.views__gte, views__lt: params.views__lt, views__lte: params.views__lte, views__in: params.views__in, id: params.id, id__gt: params.id__gt, id__gte: params.id__gte, id__lt: params.id__lt, id__lte: params.id__lte, id__in: params.id__in, title: params.title, title__icontains: params.title__icontains, title__in: params.title__in }, {}, undefined);
     },
     /** Create a Note */
-    createNote(body: NoteInput): Promise<Note> {
+    createNote(body: NoteCreate): Promise<Note> {
       return call<Note>("POST", `/notes`, {}, {}, body);
     },
     /** Get a Note */
@@ -137,7 +148,7 @@ export function createClient(options: ClientOptions = {}) {
       return call<Note | undefined>("GET", `/notes/${encodeURIComponent(String(params.id))}`, { fields: params.fields }, { "If-None-Match": params["If-None-Match"] === undefined ? undefined : String(params["If-None-Match"]) }, undefined);
     },
     /** Replace a Note */
-    replaceNote(params: { id: number; "If-Match"?: string }, body: NoteInput): Promise<Note> {
+    replaceNote(params: { id: number; "If-Match"?: string }, body: NoteUpdate): Promise<Note> {
       return call<Note>("PUT", `/notes/${encodeURIComponent(String(params.id))}`, {}, { "If-Match": params["If-Match"] === undefined ? undefined : String(params["If-Match"]) }, body);
     },
     /** Update fields of a Note */

@@ -31,7 +31,7 @@ export interface Post {
   readonly updated_at: string;
 }
 
-export interface PostInput {
+export interface PostCreate {
   AuthorID?: number;
   Body?: string;
   Published?: boolean;
@@ -51,6 +51,14 @@ export interface PostList {
 }
 
 export interface PostPatch {
+  AuthorID?: number;
+  Body?: string;
+  Published?: boolean;
+  Title?: string;
+  Views?: number;
+}
+
+export interface PostUpdate {
   AuthorID?: number;
   Body?: string;
   Published?: boolean;
@@ -141,7 +149,7 @@ export function createClient(options: ClientOptions = {}) {
       return call<PostList>("GET", `/api/posts`, { page: params.page, per_page: params.per_page, cursor: params.cursor, order: params.order, fields: params.fields, Published: params.Published, AuthorID: params.AuthorID, AuthorID__gt: params.AuthorID__gt, AuthorID__gte: params.AuthorID__gte, AuthorID__lt: params.AuthorID__lt, AuthorID__lte: params.AuthorID__lte, AuthorID__in: params.AuthorID__in, Views: params.Views, Views__gt: params.Views__gt, Views__gte: params.Views__gte, Views__lt: params.Views__lt, Views__lte: params.Views__lte, Views__in: params.Views__in }, {}, undefined);
     },
     /** Create a Post */
-    createPost(body: PostInput): Promise<Post> {
+    createPost(body: PostCreate): Promise<Post> {
       return call<Post>("POST", `/api/posts`, {}, {}, body);
     },
     /** Get a Post */
@@ -149,7 +157,7 @@ export function createClient(options: ClientOptions = {}) {
       return call<Post | undefined>("GET", `/api/posts/${encodeURIComponent(String(params.id))}`, { fields: params.fields }, { "If-None-Match": params["If-None-Match"] === undefined ? undefined : String(params["If-None-Match"]) }, undefined);
     },
     /** Replace a Post */
-    replacePost(params: { id: number; "If-Match"?: string }, body: PostInput): Promise<Post> {
+    replacePost(params: { id: number; "If-Match"?: string }, body: PostUpdate): Promise<Post> {
       return call<Post>("PUT", `/api/posts/${encodeURIComponent(String(params.id))}`, {}, { "If-Match": params["If-Match"] === undefined ? undefined : String(params["If-Match"]) }, body);
     },
     /** Update fields of a Post */
