@@ -139,8 +139,7 @@ func (v *Validator) checkStruct(ctx context.Context, p *Plan, rv reflect.Value, 
 		if !ok {
 			continue // inside a nil embedded pointer
 		}
-		fpath, fgo := join(path, f.Key), join(goPath, f.Name)
-		if err := v.checkField(ctx, f, fv, rv, fpath, fgo, errs); err != nil {
+		if err := v.checkField(ctx, f, fv, rv, path, goPath, errs); err != nil {
 			return err
 		}
 	}
@@ -188,19 +187,21 @@ func (v *Validator) merge(err error, path, goPath string, errs *Errors) error {
 	return nil
 }
 
+// checkField checks field f of a struct at path/goPath (the struct's own path; the field's is
+// joined only when an error or a nested value needs it, so a valid value costs no string).
 func (v *Validator) checkField(ctx context.Context, f *Field, fv, parent reflect.Value, path, goPath string, errs *Errors) error {
 	val := fv
 	if f.isPtr {
 		if fv.IsNil() {
 			if f.Required {
-				*errs = append(*errs, v.fieldError(f, Rule{Name: "required"}, path, goPath, nil))
+				*errs = append(*errs, v.fieldError(f, Rule{Name: "required"}, join(path, f.Key), join(goPath, f.Name), nil))
 			}
 			return nil
 		}
 		val = fv.Elem()
 	}
 	if f.Required && !f.isPtr && isZero(val, f.kind) {
-		*errs = append(*errs, v.fieldError(f, Rule{Name: "required"}, path, goPath, valueOf(val)))
+		*errs = append(*errs, v.fieldError(f, Rule{Name: "required"}, join(path, f.Key), join(goPath, f.Name), valueOf(val)))
 		return nil
 	}
 	if !f.isPtr && isEmptyOptional(val, f.kind) {
@@ -217,11 +218,11 @@ func (v *Validator) checkField(ctx context.Context, f *Field, fv, parent reflect
 			var err error
 			ok, err = c.fn(ctx, val)
 			if err != nil {
-				return fmt.Errorf("validate: %s: rule %s: %w", goPath, c.rule.Name, err)
+				return fmt.Errorf("validate: %s: rule %s: %w", join(goPath, f.Name), c.rule.Name, err)
 			}
 		}
 		if !ok {
-			fe := v.fieldError(f, c.rule, path, goPath, valueOf(val))
+			fe := v.fieldError(f, c.rule, join(path, f.Key), join(goPath, f.Name), valueOf(val))
 			fe.other = c.label
 			fe.Message = v.messageOf(fe)
 			*errs = append(*errs, fe)
@@ -232,6 +233,7 @@ func (v *Validator) checkField(ctx context.Context, f *Field, fv, parent reflect
 	if failed || f.Elem == nil {
 		return nil
 	}
+	path, goPath = join(path, f.Key), join(goPath, f.Name)
 	switch val.Kind() {
 	case reflect.Struct:
 		return v.checkStruct(ctx, f.Elem, val, path, goPath, errs)

@@ -454,3 +454,29 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedValidAllocatesNothing: a valid value with a nested struct costs no path strings.
+func TestNestedValidAllocatesNothing(t *testing.T) {
+	v := validate.New(validate.Config{})
+	type body struct {
+		Title string `json:"title" validate:"required,max=20"`
+		Views int    `json:"views" validate:"gte=0"`
+	}
+	type input struct {
+		ID   int64 `path:"id" validate:"gt=0"`
+		Body body  `json:"body"`
+	}
+	in := input{ID: 1, Body: body{Title: "hello", Views: 3}}
+	ctx := context.Background()
+	if err := v.Struct(ctx, &in); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = v.Struct(ctx, &in) }); n > 0 {
+		t.Errorf("%.0f allocations for a valid nested value, want 0", n)
+	}
+	in.Body.Title = ""
+	var errs validate.Errors
+	if !errors.As(v.Struct(ctx, &in), &errs) || errs[0].Path != "body.title" || errs[0].Field != "Body.Title" {
+		t.Errorf("nested error path: %v", errs)
+	}
+}
