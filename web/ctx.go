@@ -126,7 +126,7 @@ type Ctx struct {
 	res       responseWriter
 	formErr   error // the error of the first Form parse, reported again by later calls
 	query     url.Values
-	locals    []local   // Set's values: localBuf first, a heap slice beyond it
+	locals    []local // Set's values: localBuf first, a heap slice beyond it
 	localBuf  [6]local
 	requestID string
 	clientIP  string

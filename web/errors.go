@@ -129,7 +129,7 @@ func ProblemOf(c *Ctx, err error, debug bool) Problem {
 		Type:      "about:blank",
 		Title:     http.StatusText(code),
 		Status:    code,
-		Instance:  c.Request.URL.Path,
+		Instance:  cutText(c.Request.URL.Path, 200), // a 10 KB path must not make a 10 KB answer
 		RequestID: c.requestID,
 	}
 	if msg := clientMessage(err, code); msg != p.Title {
