@@ -44,6 +44,7 @@ type App struct {
 	db         *orm.DB
 	migrations []migrate.Migration
 	sets       []migrationSet // packages' own migrations (MigrationSet), applied first
+	stores     []storeTable   // tables of the database-backed stores, created with the migrations
 	forms      appForms       // the shared validator and forms (forms.go)
 	checks     []healthCheck
 	sec        *security // sessions and CSRF (sessions.go)

@@ -89,9 +89,36 @@ func (a *App) setBase(n int) []migrate.Migration {
 	return base
 }
 
-// applyMigrations applies every set, then the app's own migrations. out, when not nil,
+// storeTable is the table of a store the App opens on its database when no other store is
+// configured (the session and rate-limit stores). Unlike a MigrationSet it does not make
+// the app open a database: it is created only when the app has one anyway, by the same
+// auto-migrate at start and `./app migrate` that apply the migrations.
+type storeTable struct {
+	label  string      // "Session table sinew_sessions"
+	inUse  func() bool // the database store is the one configured
+	create func(context.Context, *orm.DB) error
+}
+
+// addStoreTable registers a store's table (see storeTable).
+func (a *App) addStoreTable(label string, inUse func() bool, create func(context.Context, *orm.DB) error) {
+	a.stores = append(a.stores, storeTable{label: label, inUse: inUse, create: create})
+}
+
+// applyMigrations creates the store tables in use, applies every set, then the app's own
+// migrations. out, when not nil,
 // receives what was applied (the migrate command); otherwise the logger does.
 func (a *App) applyMigrations(ctx context.Context, out io.Writer) error {
+	for _, t := range a.stores {
+		if !t.inUse() {
+			continue
+		}
+		if err := t.create(ctx, a.db); err != nil {
+			return fmt.Errorf("sinew: %w", err)
+		}
+		if out != nil {
+			fmt.Fprintln(out, t.label+" is up to date.")
+		}
+	}
 	for i, s := range a.sets {
 		m, err := migrate.FromORM(a.db, s.list, migrate.Config{Logger: a.logger,
 			Table: "sinew_" + s.name + "_migrations", Base: a.setBase(i)})

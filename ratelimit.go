@@ -65,11 +65,6 @@ func (a *App) openRateLimits(ctx context.Context) error {
 		a.OnStop(func(context.Context) error { return c.Close() })
 	}
 	if db, ok := s.(*ratelimit.DBStore); ok {
-		if a.autoMigrate() {
-			if err := ratelimit.CreateTable(ctx, a.db); err != nil {
-				return fmt.Errorf("sinew: %w", err)
-			}
-		}
 		cleanCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		done := make(chan struct{})
 		go a.cleanRateLimits(cleanCtx, db, done)
@@ -101,35 +96,13 @@ func (a *App) cleanRateLimits(ctx context.Context, s *ratelimit.DBStore, done ch
 }
 
 // installMailAndLimits gives the app its mailer and rate-limit store, opened at start,
-// and makes `./app migrate` create the rate-limit table.
+// and registers the rate-limit table with the migrations (see storeTable).
 func (a *App) installMailAndLimits() {
 	a.mailer = &appMailer{}
 	a.limits = &appLimitStore{}
 	a.OnStart(a.openMailer)
 	a.OnStart(a.openRateLimits)
-	orig, ok := a.cmds["migrate"]
-	if !ok {
-		return
-	}
-	wrapped := *orig
-	wrapped.Run = func(ctx context.Context, args []string) error {
-		if len(args) == 0 && a.cfg.RateLimitStore == "" {
-			off := false
-			a.cfg.AutoMigrate = &off // the command applies migrations itself, with output
-			if err := a.Start(ctx); err != nil {
-				return err
-			}
-			if a.db != nil {
-				if err := ratelimit.CreateTable(ctx, a.db); err != nil {
-					a.Stop(context.WithoutCancel(ctx))
-					return err
-				}
-				fmt.Fprintln(a.cfg.Stdout, "Rate-limit table "+ratelimit.TableName+" is up to date.")
-			}
-		}
-		return orig.Run(ctx, args)
-	}
-	a.cmds["migrate"] = &wrapped
+	a.addStoreTable("Rate-limit table "+ratelimit.TableName, func() bool { return a.cfg.RateLimitStore == "" }, ratelimit.CreateTable)
 }
 
 // mailAndLimitsFromEnv reads SINEW_MAIL_URL and SINEW_RATELIMIT_STORE.

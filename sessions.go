@@ -53,7 +53,7 @@ func sessionConfigFromEnv(cfg *Config, get func(string) string) []error {
 
 // installSessions installs, innermost in the global middleware, the session middleware and
 // CSRF protection, both built at start (sessions need the database) and registers what
-// opens the store, creates its table and cleans it.
+// opens and cleans the store; its table is created with the migrations (storeTable).
 func (a *App) installSessions() {
 	a.sec = &security{}
 	a.Use(a.sessionMiddleware, a.csrfMiddleware)
@@ -61,7 +61,7 @@ func (a *App) installSessions() {
 	a.Router.SetValue(view.CSRFTokenHook{}, session.CSRFToken)
 	a.Router.SetValue(view.FlashesHook{}, session.ViewFlashes)
 	a.OnStart(a.openSessions)
-	a.wrapMigrateCommand()
+	a.addStoreTable("Session table "+session.TableName, func() bool { return a.cfg.SessionStore == "" }, session.CreateTable)
 }
 
 // Sessions returns the app's session manager, opened by Start; nil before, and when the
@@ -132,11 +132,6 @@ func (a *App) openSessions(ctx context.Context) error {
 		a.sec.csrf.Store(&csrf)
 		return nil
 	}
-	if a.cfg.SessionStore == "" && a.autoMigrate() {
-		if err := session.CreateTable(ctx, a.db); err != nil {
-			return fmt.Errorf("sinew: %w", err)
-		}
-	}
 	store, err := session.OpenStore(ctx, a.cfg.SessionStore, a.db)
 	if err != nil {
 		return fmt.Errorf("sinew: %w", err)
@@ -202,33 +197,4 @@ func checkPatterns(patterns []string) (err error) {
 		}
 	}
 	return nil
-}
-
-// wrapMigrateCommand makes `./app migrate` (with no arguments) create the session table
-// too, before the app's own migrations, so that production (where AutoMigrate is off)
-// gets it from the same command.
-func (a *App) wrapMigrateCommand() {
-	orig, ok := a.cmds["migrate"]
-	if !ok {
-		return
-	}
-	wrapped := *orig
-	wrapped.Run = func(ctx context.Context, args []string) error {
-		if len(args) == 0 && a.cfg.SessionStore == "" {
-			off := false
-			a.cfg.AutoMigrate = &off // the command applies migrations itself, with output
-			if err := a.Start(ctx); err != nil {
-				return err
-			}
-			if a.db != nil {
-				if err := session.CreateTable(ctx, a.db); err != nil {
-					a.Stop(context.WithoutCancel(ctx))
-					return err
-				}
-				fmt.Fprintln(a.cfg.Stdout, "Session table "+session.TableName+" is up to date.")
-			}
-		}
-		return orig.Run(ctx, args)
-	}
-	a.cmds["migrate"] = &wrapped
 }
