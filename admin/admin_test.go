@@ -733,3 +733,30 @@ func TestBadOptionsStopStart(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestPermitHookOnEveryObjectPage: an object the Permit hook hides is refused on its edit,
+// history and delete pages alike.
+func TestPermitHookOnEveryObjectPage(t *testing.T) {
+	t.Parallel()
+	opts := articleOptions()
+	opts.Permit = func(c *web.Ctx, action string, a *Article) bool { return a == nil || a.Title != "secret" }
+	s := startSite(t, opts)
+	s.user(t, "root@example.com", true, true)
+	ctx := s.ctx(t)
+	author := Author{Name: "Ada"}
+	if err := orm.Create(ctx, &author); err != nil {
+		t.Fatal(err)
+	}
+	art := Article{Title: "secret", Status: "draft", AuthorID: author.ID}
+	if err := orm.Create(ctx, &art); err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.login("root@example.com")
+	base := "/admin/article/" + itoa(art.ID) + "/"
+	for _, path := range []string{base, base + "history/", base + "delete/"} {
+		if p := b.do("GET", path, nil); p.status != http.StatusForbidden {
+			t.Errorf("GET %s: %d, want 403", path, p.status)
+		}
+	}
+}

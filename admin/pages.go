@@ -487,21 +487,32 @@ func (s *Site) afterSave(c *web.Ctx, e *entry, obj any) string {
 	return s.cfg.Path + "/" + e.slug + "/"
 }
 
-// edit is the edit page; with only the view permission it shows the object read-only.
-func (s *Site) edit(c *web.Ctx) error {
+// object loads the object of the request's {model} and {id} for action ("view",
+// "delete"): 404 for an unknown model or key, 403 unless the user has the model
+// permission and the Permit hook allows the action on this object.
+func (s *Site) object(c *web.Ctx, action string) (*entry, any, error) {
 	e, err := s.entryOf(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if err := s.must(c, e, "view", nil); err != nil {
-		return err
+	if err := s.must(c, e, action, nil); err != nil {
+		return nil, nil, err
 	}
 	obj, err := e.ops.get(c, c.Param("id"))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if !e.ops.permit(c, "view", obj) {
-		return web.Error(http.StatusForbidden, "you may not view this object")
+	if !e.ops.permit(c, action, obj) {
+		return nil, nil, web.Errorf(http.StatusForbidden, "you may not %s this %s", action, e.meta.Label)
+	}
+	return e, obj, nil
+}
+
+// edit is the edit page; with only the view permission it shows the object read-only.
+func (s *Site) edit(c *web.Ctx) error {
+	e, obj, err := s.object(c, "view")
+	if err != nil {
+		return err
 	}
 	canChange := s.allowed(c, e, "change", obj)
 	if c.Method() != http.MethodGet && !canChange {
@@ -738,19 +749,9 @@ func (s *Site) related(c *web.Ctx, e *entry, id string) ([]string, bool) {
 // deleteOne is the delete page of one object: a confirmation listing what goes with it,
 // then the deletion.
 func (s *Site) deleteOne(c *web.Ctx) error {
-	e, err := s.entryOf(c)
+	e, obj, err := s.object(c, "delete")
 	if err != nil {
 		return err
-	}
-	if err := s.must(c, e, "delete", nil); err != nil {
-		return err
-	}
-	obj, err := e.ops.get(c, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	if !e.ops.permit(c, "delete", obj) {
-		return web.Error(http.StatusForbidden, "you may not delete this object")
 	}
 	if c.Method() == http.MethodGet {
 		return s.render(c, http.StatusOK, "delete.html", map[string]any{
@@ -791,14 +792,7 @@ func (s *Site) deleteFailed(c *web.Ctx, e *entry, obj any, err error) error {
 
 // history is an object's history page.
 func (s *Site) history(c *web.Ctx) error {
-	e, err := s.entryOf(c)
-	if err != nil {
-		return err
-	}
-	if err := s.must(c, e, "view", nil); err != nil {
-		return err
-	}
-	obj, err := e.ops.get(c, c.Param("id"))
+	e, obj, err := s.object(c, "view")
 	if err != nil {
 		return err
 	}
