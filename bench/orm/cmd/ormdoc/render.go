@@ -86,6 +86,7 @@ func Render(rep *Report) string {
 	} else {
 		w("On SQLite no library prepares statements (modernc compiles each statement per call); on PostgreSQL all use pgx's `%s` query mode. ", orUnknown(env.ExecMode))
 	}
+	w("Every benchmark runs in a process of its own, in a new random order each round, so that none inherits the heap and scheduler state of the same neighbour every time. ")
 	w("Each value is benchstat's median of %d runs; ± is its 95%% confidence interval.\n\n", env.Count)
 	w("- **Machine:** %s CPUs (`nproc`), %s (`/proc/cpuinfo`), %s.\n", orUnknown(env.NProc), orUnknown(env.CPU), orUnknown(env.GoVersion))
 	w("- **Load:** %s (the machine is shared; a high load means noisy wall-clock figures).\n", orUnknown(env.Load))
