@@ -7,11 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
-
-// seedRows is the number of rows every benchmark starts with.
-const seedRows = 1000
 
 // postgresEnv names the variable holding the PostgreSQL URL.
 const postgresEnv = "SINEW_TEST_POSTGRES_URL"
@@ -45,7 +41,7 @@ func target(tb testing.TB, libName string, e Engine, pgURL string) Target {
 		ExecMode: os.Getenv(execModeEnv)}
 }
 
-// setup prepares lib's copy of the data on t, seeded with seedRows rows, and
+// setup prepares lib's copy of the data on t, seeded with SeedRows rows, and
 // opens its store; both are cleaned up with tb. PostgreSQL being unreachable
 // skips.
 func setup[T any](tb testing.TB, lib Lib[T], t Target) (Store[T], context.Context) {
@@ -53,7 +49,7 @@ func setup[T any](tb testing.TB, lib Lib[T], t Target) (Store[T], context.Contex
 	ctx := context.Background()
 	trace := t.Tracer
 	t.Tracer = nil // the seeding statements are not the library's
-	cleanup, err := Prepare(ctx, t, seedRows)
+	cleanup, err := Prepare(ctx, t, SeedRows)
 	if err != nil {
 		if t.Engine == Postgres {
 			tb.Skipf("PostgreSQL at %s is not usable (set %s to a server): %v", t.URL, postgresEnv, err)
@@ -98,68 +94,23 @@ func measure(b *testing.B, body func(i int)) {
 	}
 }
 
-// newPost is the row the insert benchmarks write.
-func newPost(views int64, now time.Time) Post {
-	return Post{Title: "A new post", Body: "The body of a new post, short and plain.", Views: views, Published: true, CreatedAt: now}
-}
-
 // The benchmarks of one operation, for any library. Each benchmark seeds its
 // own copy of the data, so that every library starts from the same state.
 
-func benchGetByPK[T any](b *testing.B, lib Lib[T], e Engine) {
-	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
-	measure(b, func(i int) {
-		if _, err := s.GetByPK(ctx, int64(i%seedRows+1)); err != nil {
-			b.Fatal(err)
-		}
-	})
-}
+func benchGetByPK[T any](b *testing.B, lib Lib[T], e Engine)    { benchOp(b, lib, e, "GetByPK") }
+func benchFetch20[T any](b *testing.B, lib Lib[T], e Engine)    { benchOp(b, lib, e, "Fetch20") }
+func benchInsertOne[T any](b *testing.B, lib Lib[T], e Engine)  { benchOp(b, lib, e, "InsertOne") }
+func benchInsertBulk[T any](b *testing.B, lib Lib[T], e Engine) { benchOp(b, lib, e, "InsertBulk1000") }
+func benchUpdateOne[T any](b *testing.B, lib Lib[T], e Engine)  { benchOp(b, lib, e, "UpdateOne") }
 
-func benchFetch20[T any](b *testing.B, lib Lib[T], e Engine) {
+func benchOp[T any](b *testing.B, lib Lib[T], e Engine, op string) {
 	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
-	measure(b, func(int) {
-		posts, err := s.Fetch20(ctx)
-		if err != nil || len(posts) != 20 {
-			b.Fatal(err, len(posts))
-		}
-	})
-}
-
-func benchInsertOne[T any](b *testing.B, lib Lib[T], e Engine) {
-	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
-	measure(b, func(int) {
-		p := lib.FromPost(newPost(1, time.Now().UTC().Truncate(time.Microsecond)))
-		if err := s.InsertOne(ctx, &p); err != nil {
-			b.Fatal(err)
-		}
-	})
-}
-
-func benchInsertBulk[T any](b *testing.B, lib Lib[T], e Engine) {
-	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
-	measure(b, func(int) {
-		now := time.Now().UTC().Truncate(time.Microsecond)
-		rows := make([]T, bulkRows)
-		for j := range rows {
-			rows[j] = lib.FromPost(newPost(int64(j), now))
-		}
-		if err := s.InsertBulk(ctx, rows); err != nil {
-			b.Fatal(err)
-		}
-	})
-}
-
-func benchUpdateOne[T any](b *testing.B, lib Lib[T], e Engine) {
-	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
-	row, err := s.GetByPK(ctx, seedRows/2)
+	body, err := Body(ctx, lib, s, op)
 	if err != nil {
 		b.Fatal(err)
 	}
-	measure(b, func(int) {
-		p := lib.ToPost(row)
-		p.Views++
-		*row = lib.FromPost(p)
-		if err := s.UpdateOne(ctx, row); err != nil {
+	measure(b, func(i int) {
+		if err := body(i); err != nil {
 			b.Fatal(err)
 		}
 	})

@@ -47,12 +47,12 @@ func checkStore[T any](t *testing.T, lib Lib[T], e Engine) {
 		return lib.ToPost(row)
 	}
 
-	for _, id := range []int64{1, seedRows / 2, seedRows} {
+	for _, id := range []int64{1, SeedRows / 2, SeedRows} {
 		if diff := samePost(get(id), SeedPost(int(id))); diff != "" {
 			t.Errorf("GetByPK(%d): %s", id, diff)
 		}
 	}
-	if _, err := s.GetByPK(ctx, seedRows+1000); err == nil {
+	if _, err := s.GetByPK(ctx, SeedRows+1000); err == nil {
 		t.Errorf("GetByPK of a missing key: no error")
 	}
 
@@ -64,7 +64,7 @@ func checkStore[T any](t *testing.T, lib Lib[T], e Engine) {
 		t.Fatalf("Fetch20: %d rows, want 20", len(rows))
 	}
 	for i := range rows {
-		want := SeedPost(seedRows - 2*i) // seedRows is even: the published rows are the even ones
+		want := SeedPost(SeedRows - 2*i) // SeedRows is even: the published rows are the even ones
 		if diff := samePost(lib.ToPost(&rows[i]), want); diff != "" {
 			t.Errorf("Fetch20 row %d: %s", i, diff)
 		}
@@ -76,7 +76,7 @@ func checkStore[T any](t *testing.T, lib Lib[T], e Engine) {
 	if err := s.InsertOne(ctx, &row); err != nil {
 		t.Fatalf("InsertOne: %v", err)
 	}
-	one.ID = seedRows + 1
+	one.ID = SeedRows + 1
 	if got := lib.ToPost(&row); got.ID != one.ID {
 		t.Errorf("InsertOne set key %d, want %d", got.ID, one.ID)
 	}
@@ -104,7 +104,7 @@ func checkStore[T any](t *testing.T, lib Lib[T], e Engine) {
 		}
 	}
 
-	upd, err := s.GetByPK(ctx, seedRows/2)
+	upd, err := s.GetByPK(ctx, SeedRows/2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,10 +114,10 @@ func checkStore[T any](t *testing.T, lib Lib[T], e Engine) {
 	if err := s.UpdateOne(ctx, upd); err != nil {
 		t.Fatalf("UpdateOne: %v", err)
 	}
-	if diff := samePost(get(seedRows/2), changed); diff != "" {
+	if diff := samePost(get(SeedRows/2), changed); diff != "" {
 		t.Errorf("row written by UpdateOne: %s", diff)
 	}
-	if diff := samePost(get(seedRows/2+1), SeedPost(seedRows/2+1)); diff != "" {
+	if diff := samePost(get(SeedRows/2+1), SeedPost(SeedRows/2+1)); diff != "" {
 		t.Errorf("UpdateOne changed another row: %s", diff)
 	}
 	missing := lib.FromPost(Post{ID: 1 << 40, Title: "missing", CreatedAt: created})

@@ -3,14 +3,14 @@
 # and PostgreSQL), summarises them with benchstat and writes the "## ORM"
 # section of docs/benchmarks.md (other sections are kept).
 #
-#   bench/orm/run.sh                          # the full suite, 6 rounds (about 20 minutes)
-#   COUNT=3 BENCHTIME=0.3s bench/orm/run.sh   # a quicker, noisier pass
-#   BENCH='GetByPK|Fetch20' bench/orm/run.sh  # a subset (a regexp for go test -bench)
+#   bench/orm/run.sh                          # the full suite, 30 rounds of 100 ms blocks (about 10 minutes)
+#   COUNT=8 BLOCK=50ms bench/orm/run.sh       # a quicker, noisier pass
+#   OPS=GetByPK,Fetch20 ENGINES=postgres bench/orm/run.sh   # a subset
 #   PROFILETIME=10s                           # how long to profile Sinew's worst benchmark (default 5s)
 #   DOC=/path/b.md                            # write another document than docs/benchmarks.md
 #   SINEW_TEST_POSTGRES_URL=postgres://...    # the PostgreSQL server (default: root@127.0.0.1:5432/test)
 #
-# Outputs in bench/orm/results/: raw.txt (go test output), benchstat.txt and
+# Outputs in bench/orm/results/: raw.txt (one line per sample, in go test's format), benchstat.txt and
 # benchstat.csv (libraries as columns), and the top of the CPU and allocation
 # profiles of the Sinew benchmarks furthest from the hand-written code. Run it
 # on an idle machine: other work on the CPUs shows up as noise.
@@ -20,9 +20,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$here"
 
-count=${COUNT:-6}
-benchtime=${BENCHTIME:-1s}
-bench=${BENCH:-.}
+count=${COUNT:-30}
+block=${BLOCK:-100ms}
+ops=${OPS:-GetByPK,Fetch20,InsertOne,InsertBulk1000,UpdateOne}
+engines=${ENGINES:-sqlite,postgres}
 results=$here/results
 doc=${DOC:-$root/docs/benchmarks.md}
 export SINEW_TEST_POSTGRES_URL=${SINEW_TEST_POSTGRES_URL:-postgres://root@127.0.0.1:5432/test?sslmode=disable}
@@ -53,34 +54,21 @@ go test -c -o "$results/orm.test" .
 # Every library must return the same rows before its speed means anything.
 results/orm.test -test.run '^(TestStoresReturnTheSameRows|TestSQLGolden)$' -test.count 1 >&2
 
-# Every benchmark runs in a process of its own, COUNT rounds of all of them, in
-# a new random order each round. Not go test -count, which repeats each
-# benchmark back to back (load that comes and goes on a shared machine then
-# lands on a few libraries), and not the whole suite in one process either:
-# there a benchmark inherits the heap, the GC pacing and the scheduler state of
-# the ones before it, always the same ones, which skewed the ratios between
-# neighbours by up to 15% (GetByPK on PostgreSQL: 1.18x Raw in one process,
-# 1.01x in separate ones, on a quiet machine).
-run=(results/orm.test -test.run '^$' -test.benchmem -test.benchtime "$benchtime" -test.timeout 0)
-mapfile -t benches < <(results/orm.test -test.list "$bench" | grep '^Benchmark')
-if ((${#benches[@]} == 0)); then
-	echo "no benchmark matches $bench" >&2
-	exit 1
-fi
-command="cd bench/orm && CGO_ENABLED=0 go test -c -o results/orm.test . && for i in \$(seq $count); do for b in \$(results/orm.test -test.list $(quote "$bench") | grep ^Benchmark | shuf); do $(quote "${run[@]}") -test.bench \"^\$b\\\$\"; done; done"
+# The measurements: cmd/ormbench opens every library's store for one operation
+# on one engine at once and measures them in turns, a block of operations per
+# library per round, the libraries' order rotating from round to round, so that
+# load that comes and goes, the garbage collector and the server's caches weigh
+# on all of them alike. Running each benchmark on its own (go test -bench, in
+# one process or each in a process of its own) moved the ratios between
+# neighbours by up to 15% from run to run on a quiet machine. Its output has
+# go test's format, one line per block.
+go build -o "$results/ormbench" ./cmd/ormbench
+run=(results/ormbench -rounds "$count" -block "$block" -op "$ops" -engine "$engines")
+command="cd bench/orm && CGO_ENABLED=0 go run ./cmd/ormbench $(quote "${run[@]:1}")"
 echo "+ $command" >&2
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-: >"$results/raw.txt"
-for ((i = 1; i <= count; i++)); do
-	echo "round $i of $count (${#benches[@]} benchmarks)" >&2
-	for b in $(printf '%s\n' "${benches[@]}" | shuf); do
-		"${run[@]}" -test.bench "^$b\$" | grep -v '^\(PASS\|ok \)' | tee -a "$results/raw.txt"
-	done
-done
+"${run[@]}" | tee "$results/raw.txt"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-if grep -q -- '--- SKIP' "$results/raw.txt"; then
-	echo "warning: some benchmarks skipped (is PostgreSQL at $SINEW_TEST_POSTGRES_URL up?)" >&2
-fi
 
 # BenchmarkGetByPK_Sinew_SQLite-2 → BenchmarkGetByPK/db=SQLite/lib=Sinew-2, so
 # that benchstat puts the libraries in columns (-col /lib) and each operation
@@ -126,8 +114,8 @@ go run ./cmd/ormdoc \
 	-doc "$doc" -pgurl "$SINEW_TEST_POSTGRES_URL" \
 	-date "$(date -u +%F)" -cpu "${cpu:-unknown}" -nproc "$(nproc)" -go "$(go version)" \
 	-benchstat "benchstat from $bsv (go tool benchstat -col /lib)" \
-	-command "$command" -count "$count" -execmode "${SINEW_BENCH_PG_EXEC_MODE:-exec}" \
+	-command "$command" -count "$count" -block "$block" -execmode "${SINEW_BENCH_PG_EXEC_MODE:-exec}" \
 	-commit "$commit" "${versions[@]}" \
 	-load "load average (1, 5, 15 minutes) $load_start at the start, $load_end at the end"
-rm -f "$results/orm.test"
+rm -f "$results/orm.test" "$results/ormbench"
 echo "wrote the ORM section of $doc" >&2

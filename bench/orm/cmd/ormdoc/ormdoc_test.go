@@ -155,7 +155,7 @@ func TestRunWritesTheSection(t *testing.T) {
 		"-csv", "testdata/benchstat.csv", "-text", "testdata/benchstat.txt", "-doc", doc,
 		"-cpuprofile-bench", "BenchmarkUpdateOne_Sinew_SQLite", "-cpuprofile", "testdata/cpu.top.txt",
 		"-date", "2026-11-24", "-cpu", "Test CPU", "-nproc", "2", "-go", "go version go1.26 linux/amd64",
-		"-benchstat", "benchstat (test)", "-command", "cd bench/orm && ./run", "-count", "2",
+		"-benchstat", "benchstat (test)", "-command", "cd bench/orm && ./run", "-count", "2", "-block", "50ms",
 		"-load", "1.00 at the start", "-sqlite", "3.0.0", "-postgres", "15.0", "-execmode", "exec",
 		"-commit", "abc1234", "-version", "gorm.io/gorm v1.31.2", "-version", "github.com/uptrace/bun v1.3.0",
 	}

@@ -22,7 +22,8 @@ type Env struct {
 	Date, CPU, NProc, GoVersion string
 	Benchstat                   string   // benchstat's module and version, and how it was run
 	Command                     string   // the exact benchmark command
-	Count                       int      // runs per benchmark
+	Count                       int      // samples (rounds) per benchmark
+	Block                       string   // about how long one sample runs, such as 100ms
 	Load                        string   // load averages seen during the run
 	Versions                    []string // "module version" of each library and driver
 	SQLite, Postgres            string   // engine versions
@@ -86,8 +87,8 @@ func Render(rep *Report) string {
 	} else {
 		w("On SQLite no library prepares statements (modernc compiles each statement per call); on PostgreSQL all use pgx's `%s` query mode. ", orUnknown(env.ExecMode))
 	}
-	w("Every benchmark runs in a process of its own, in a new random order each round, so that none inherits the heap and scheduler state of the same neighbour every time. ")
-	w("Each value is benchstat's median of %d runs; ± is its 95%% confidence interval.\n\n", env.Count)
+	w("The libraries are measured interleaved (`bench/orm/cmd/ormbench`): for each operation on each engine all of them are open at once and run in turns, a block of about %s each per round, the order rotating every round, so that the machine's load, the garbage collector and the server's caches weigh on all of them alike. ", orUnknown(env.Block))
+	w("Each value is benchstat's median of %d such blocks; ± is its 95%% confidence interval.\n\n", env.Count)
 	w("- **Machine:** %s CPUs (`nproc`), %s (`/proc/cpuinfo`), %s.\n", orUnknown(env.NProc), orUnknown(env.CPU), orUnknown(env.GoVersion))
 	w("- **Load:** %s (the machine is shared; a high load means noisy wall-clock figures).\n", orUnknown(env.Load))
 	w("- **Engines:** SQLite %s (WAL, synchronous=NORMAL), PostgreSQL %s on the same machine over TCP.\n", orUnknown(env.SQLite), orUnknown(env.Postgres))
