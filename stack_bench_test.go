@@ -190,7 +190,7 @@ func BenchmarkStack(b *testing.B) {
 			}{
 				{"app", "", slog.LevelInfo},
 				{"app+db", "sqlite::memory:", slog.LevelInfo},
-				{"app-warn", "", slog.LevelWarn}, // SINEW_LOG_LEVEL=warn: no access log line for a 200
+				{"app-warn", "", slog.LevelWarn},                   // SINEW_LOG_LEVEL=warn: no access log line for a 200
 				{"app+db-warn", "sqlite::memory:", slog.LevelWarn}, // as bench/run runs the TechEmpower app
 			} {
 				b.Run(app.name, func(b *testing.B) {
