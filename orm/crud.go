@@ -258,23 +258,8 @@ func Save[T any](ctx context.Context, v *T, fields ...string) error {
 	}
 	cols, q := p.updCols, p.upd
 	if len(fields) > 0 {
-		seen := map[*column]bool{}
-		cols = nil
-		for _, f := range fields {
-			c, err := m.field(f)
-			if err != nil {
-				return err
-			}
-			if c.f.PrimaryKey {
-				return m.fieldError(f, "the primary key cannot be saved; it identifies the row")
-			}
-			if !seen[c] {
-				seen[c] = true
-				cols = append(cols, c)
-			}
-		}
-		if m.updated != nil && !seen[m.updated] {
-			cols = append(cols, m.updated)
+		if cols, err = m.saveColumns(fields); err != nil {
+			return err
 		}
 		q = db.updateSQL(p, cols)
 	}
@@ -764,4 +749,194 @@ func (m *model) rel(name string) *relField {
 		}
 	}
 	return nil
+}
+
+// saveColumns returns the columns Save and SaveMany write for the named fields (Go or
+// column names): each once, in the order given, never the primary key, and UpdatedAt
+// always.
+func (m *model) saveColumns(fields []string) ([]*column, error) {
+	seen := map[*column]bool{}
+	var cols []*column
+	for _, f := range fields {
+		c, err := m.field(f)
+		if err != nil {
+			return nil, err
+		}
+		if c.f.PrimaryKey {
+			return nil, m.fieldError(f, "the primary key cannot be saved; it identifies the row")
+		}
+		if !seen[c] {
+			seen[c] = true
+			cols = append(cols, c)
+		}
+	}
+	if m.updated != nil && !seen[m.updated] {
+		cols = append(cols, m.updated)
+	}
+	return cols, nil
+}
+
+// SaveMany updates the rows of many objects (found by their primary keys) with one
+// statement per batch of rows, as Django's bulk_update does: all fields, or only the named
+// ones (Go or column names). UpdatedAt is set to the current time on every object. It runs
+// the BeforeUpdate and Validate hooks of every object before writing anything, and the
+// AfterUpdate hooks once all rows are written. It returns how many rows were found and
+// updated: an object whose key matches no row is skipped, not an error. Every object needs
+// a primary key value, and no key may appear twice. The batches of a large slice, and the
+// hooks, run in one transaction, so a failure writes nothing.
+func SaveMany[T any](ctx context.Context, rows []T, fields ...string) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	db, p, err := objectPlan(ctx, &rows[0], "SaveMany")
+	if err != nil {
+		return 0, err
+	}
+	m := p.m
+	cols := p.updCols
+	if len(fields) > 0 {
+		if cols, err = m.saveColumns(fields); err != nil {
+			return 0, err
+		}
+	}
+	if len(cols) == 0 {
+		return 0, fmt.Errorf("orm: SaveMany: %s has no column to save but its primary key", m.meta.Name)
+	}
+	bases := make([]unsafe.Pointer, len(rows))
+	keys := make(map[any]struct{}, len(rows))
+	for i := range rows {
+		bases[i] = unsafe.Pointer(&rows[i])
+		if m.pkIsZero(bases[i]) {
+			return 0, fmt.Errorf("orm: SaveMany: %s at index %d has no primary key value (use CreateMany for new rows)", m.meta.Name, i)
+		}
+		key, err := db.bindValue(m.pk, bases[i])
+		if err != nil {
+			return 0, err
+		}
+		if _, dup := keys[key]; dup {
+			return 0, fmt.Errorf("orm: SaveMany: %s with key %v appears twice", m.meta.Name, key)
+		}
+		keys[key] = struct{}{}
+	}
+	if m.updated != nil {
+		now := db.now().UTC().Truncate(time.Microsecond)
+		for _, b := range bases {
+			*(*time.Time)(m.updated.fieldPtr(b)) = now
+		}
+	}
+	// Each row binds its key once per column (in the CASE) and once in the IN list.
+	per := min(maxBatchRows, db.feat.MaxParams/(2*len(cols)+1))
+	batches := (len(rows) + per - 1) / per
+	hooks := m.hooks&(hBeforeUpdate|hAfterUpdate) != 0
+	var n int64
+	err = db.inTx(ctx, batches > 1 || hooks, func(ctx context.Context) error {
+		for i := range rows {
+			if m.hooks&hBeforeUpdate != 0 {
+				if err := any(&rows[i]).(BeforeUpdateHook).BeforeUpdate(ctx); err != nil {
+					return err
+				}
+			}
+			if m.hooks&hValidate != 0 {
+				if err := any(&rows[i]).(Validator).Validate(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		_, st := session(ctx)
+		ex := db.executor(st, true)
+		for start := 0; start < len(bases); start += per {
+			q, args, err := db.saveManySQL(p, cols, bases[start:min(start+per, len(bases))])
+			if err != nil {
+				return err
+			}
+			res, err := db.execute(ctx, ex, m, q, args)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("orm: SaveMany %s: %w", m.meta.Name, err)
+			}
+			n += k
+		}
+		if m.hooks&hAfterUpdate != 0 {
+			for i := range rows {
+				if err := any(&rows[i]).(AfterUpdateHook).AfterUpdate(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// saveManySQL returns the UPDATE of one SaveMany batch and its arguments:
+//
+//	UPDATE t SET a = CASE pk WHEN ? THEN ? ... END, b = CASE pk ... END WHERE pk IN (?, ...)
+//
+// Where the engine cannot type a parameter in a CASE branch (PostgreSQL), each value is
+// cast to its column's type.
+func (db *DB) saveManySQL(p *plan, cols []*column, bases []unsafe.Pointer) (string, []any, error) {
+	m := p.m
+	args := make([]any, 0, len(bases)*(2*len(cols)+1))
+	keys := make([]any, len(bases))
+	for i, b := range bases {
+		k, err := db.bindValue(m.pk, b)
+		if err != nil {
+			return "", nil, err
+		}
+		keys[i] = k
+	}
+	b := make([]byte, 0, 64+len(bases)*len(cols)*24)
+	b = append(b, "UPDATE "...)
+	b = append(b, p.table...)
+	b = append(b, " SET "...)
+	for ci, c := range cols {
+		if ci > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, db.d.Quote(c.f.Column)...)
+		b = append(b, " = CASE "...)
+		b = append(b, p.pk...)
+		cast := ""
+		if db.feat.CastCaseValues {
+			cast = db.d.ColumnType(c.f)
+		}
+		for i, base := range bases {
+			v, err := db.bindValue(c, base)
+			if err != nil {
+				return "", nil, err
+			}
+			args = append(args, keys[i], v)
+			b = append(b, " WHEN "...)
+			b = append(b, db.d.Placeholder(len(args)-1)...)
+			b = append(b, " THEN "...)
+			if cast != "" {
+				b = append(b, "CAST("...)
+			}
+			b = append(b, db.d.Placeholder(len(args))...)
+			if cast != "" {
+				b = append(b, " AS "...)
+				b = append(b, cast...)
+				b = append(b, ')')
+			}
+		}
+		b = append(b, " END"...)
+	}
+	b = append(b, " WHERE "...)
+	b = append(b, p.pk...)
+	b = append(b, " IN ("...)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		args = append(args, k)
+		b = append(b, db.d.Placeholder(len(args))...)
+	}
+	b = append(b, ')')
+	return string(b), args, nil
 }

@@ -83,6 +83,10 @@ type Features struct {
 	// NoLimit is written before OFFSET when a query has an offset and no limit ("LIMIT -1"
 	// on SQLite, "LIMIT 18446744073709551615" on MySQL, "" on PostgreSQL).
 	NoLimit string
+	// CastCaseValues: a bound value in a CASE branch has no type the engine can infer, so
+	// SaveMany casts each to its column's type (PostgreSQL; SQLite and MySQL type values
+	// as they come).
+	CastCaseValues bool
 	// EmptyInsert is the tail of an INSERT that gives no column values: "DEFAULT VALUES" or
 	// "() VALUES ()".
 	EmptyInsert string

@@ -244,7 +244,7 @@ func renderSection(m *merged, files []string) string {
 	case s != nil && s.Name == "sinew-raw":
 		b.WriteString("Sinew's row is the **raw** variant for now: a `sinew.App` (router, pooled `web.Ctx`, default middleware) whose handlers use pgx and `html/template` directly. The idiomatic variant (ORM, view package, typed handlers) joins it as those packages land.")
 	case s != nil:
-		b.WriteString("Sinew is measured twice: **Sinew (orm + view)** is written the way a user writes an app (models queried through `orm.Q` and saved with `orm.Save` in a transaction, the fortunes page rendered by the `view` package, JSON through `web.Ctx`; typed `api` handlers take over the JSON tests when that package lands), and **Sinew raw** is the same `sinew.App` with handlers that use pgx and `html/template` directly, which shows what the model and view layers cost. The goals below are judged on the idiomatic one.")
+		fmt.Fprintf(&b, "Sinew is measured twice: **%s** is written the way a user writes an app (models queried through `orm.Q` and written back with `orm.SaveMany`, one statement as Django's `bulk_update`; the fortunes page rendered by the `view` package; the JSON tests as typed `api` handlers, which bind the query, encode the answer and document both in OpenAPI), and **Sinew raw** is the same `sinew.App` with handlers that use pgx and `html/template` directly, which shows what the model, view and API layers cost. Both run the App's default production middleware. The goals below are judged on the idiomatic one.", lookupImpl("sinew").Label)
 	}
 	b.WriteString("\n\n")
 	if len(m.Runs) > 1 {

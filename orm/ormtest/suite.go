@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpdateDeleteByQuery", testUpdateDeleteByQuery},
 		{"CreateMany", testCreateMany},
 		{"Upsert", testUpsert},
+		{"SaveMany", testSaveMany},
 		{"ForUpdate", testForUpdate},
 		{"Raw", testRaw},
 		{"UUIDAndNulls", testUUIDAndNulls},

@@ -171,6 +171,109 @@ func testUpsert(t *testing.T, e *env) {
 	}
 }
 
+func testSaveMany(t *testing.T, e *env) {
+	a := e.author("Ann")
+	posts := []Post{
+		{Title: "one", Slug: "sm-1", Views: 1, Price: "1.00", AuthorID: a.ID},
+		{Title: "two", Slug: "sm-2", Views: 2, Price: "2.00", AuthorID: a.ID},
+		{Title: "three", Slug: "sm-3", Views: 3, Price: "3.00", AuthorID: a.ID},
+	}
+	e.must(orm.CreateMany(e.ctx, posts))
+	before := posts[0].UpdatedAt
+	// Different values per row, of several kinds (int, string, decimal, time, bool), one
+	// statement; a field not named is left alone.
+	for i := range posts {
+		posts[i].Views += 10
+		posts[i].Title = strings.ToUpper(posts[i].Title) + " O'Neil; DROP TABLE posts; --"
+		posts[i].Price = fmt.Sprintf("%d.50", i)
+		posts[i].Published = i%2 == 0
+		posts[i].Body = "not saved"
+	}
+	n, err := orm.SaveMany(e.ctx, posts, "Views", "title", "Price", "Published")
+	e.must(err)
+	eq(t, "rows updated", n, int64(3))
+	got, err := orm.Q[Post](e.ctx).Filter("slug__startswith", "sm-").OrderBy("id").All()
+	e.must(err)
+	for i, p := range got {
+		eq(t, "views", p.Views, int64(i+11))
+		eq(t, "title", p.Title, posts[i].Title)
+		eq(t, "price", p.Price, fmt.Sprintf("%d.50", i))
+		eq(t, "published", p.Published, i%2 == 0)
+		eq(t, "body not named, not saved", p.Body, "")
+		if !p.UpdatedAt.Equal(posts[i].UpdatedAt) || posts[i].UpdatedAt.Before(before) {
+			t.Errorf("UpdatedAt: row %v, object %v, before the save %v", p.UpdatedAt, posts[i].UpdatedAt, before)
+		}
+	}
+
+	// All fields; a key matching no row is skipped and counted out.
+	posts[1].Body = "saved"
+	ghost := posts[2]
+	ghost.ID = 99999999
+	n, err = orm.SaveMany(e.ctx, []Post{posts[1], ghost})
+	e.must(err)
+	eq(t, "rows found", n, int64(1))
+	p1, err := orm.Q[Post](e.ctx).Get(posts[1].ID)
+	e.must(err)
+	eq(t, "all fields", p1.Body, "saved")
+
+	// Refused before anything is written: no key, a key twice, an unknown field, the key
+	// as a field.
+	if _, err := orm.SaveMany(e.ctx, []Post{{Title: "new"}}); err == nil || !strings.Contains(err.Error(), "no primary key") {
+		t.Errorf("row without key: %v", err)
+	}
+	if _, err := orm.SaveMany(e.ctx, []Post{posts[0], posts[0]}); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("duplicate key: %v", err)
+	}
+	if _, err := orm.SaveMany(e.ctx, posts, "views; DROP TABLE posts"); err == nil {
+		t.Error("unknown field accepted")
+	}
+	if _, err := orm.SaveMany(e.ctx, posts, "id"); err == nil {
+		t.Error("primary key accepted as a field")
+	}
+	n, err = orm.SaveMany[Post](e.ctx, nil)
+	e.must(err)
+	eq(t, "nothing to save", n, int64(0))
+
+	// Hooks run per row, all Before/Validate first; a failing Validate writes nothing.
+	hl := &hookLog{}
+	ctx := context.WithValue(e.ctx, hookKey{}, hl)
+	accts := []Account{{Owner: "a", Balance: 1}, {Owner: "b", Balance: 2}}
+	e.must(orm.CreateMany(e.ctx, accts))
+	accts[0].Balance, accts[1].Balance = 10, 20
+	_, err = orm.SaveMany(ctx, accts, "Balance")
+	e.must(err)
+	eq(t, "hooks", strings.Join(hl.calls, ","), "BeforeUpdate,Validate,BeforeUpdate,Validate,AfterUpdate,AfterUpdate")
+	accts[0].Balance, accts[1].Balance, accts[1].Owner = 100, 200, ""
+	if _, err := orm.SaveMany(ctx, accts); err == nil || !strings.Contains(err.Error(), "owner is required") {
+		t.Errorf("invalid row: %v", err)
+	}
+	sum, err := orm.Q[Account](e.ctx).Filter("balance__gte", 100).Count()
+	e.must(err)
+	eq(t, "rows written by a failed SaveMany", sum, int64(0))
+
+	// A value too long for its column is a typed error, and nothing is written.
+	posts[0].Title = strings.Repeat("x", 201)
+	if _, err := orm.SaveMany(e.ctx, posts, "title"); err == nil {
+		t.Error("a 201-character title was saved into size=200")
+	}
+
+	// More rows than one statement may carry: several batches, one transaction.
+	many := make([]Tag, 3000)
+	for i := range many {
+		many[i].Name = fmt.Sprintf("tag-%d", i)
+	}
+	e.must(orm.CreateMany(e.ctx, many))
+	for i := range many {
+		many[i].Name = fmt.Sprintf("renamed-%d", i)
+	}
+	n, err = orm.SaveMany(e.ctx, many, "name")
+	e.must(err)
+	eq(t, "rows in batches", n, int64(len(many)))
+	renamed, err := orm.Q[Tag](e.ctx).Filter("name__startswith", "renamed-").Count()
+	e.must(err)
+	eq(t, "renamed", renamed, int64(len(many)))
+}
+
 func testForUpdate(t *testing.T, e *env) {
 	acct := &Account{Owner: "shared"}
 	e.must(orm.Create(e.ctx, acct))

@@ -156,10 +156,11 @@ func (*dialect) IdentityColumn(*orm.Field) string {
 // Features implements orm.Dialect.
 func (*dialect) Features() orm.Features {
 	return orm.Features{
-		Returning:   true,
-		ForUpdate:   true,
-		MaxParams:   65535,
-		EmptyInsert: "DEFAULT VALUES",
+		Returning:      true,
+		ForUpdate:      true,
+		MaxParams:      65535,
+		EmptyInsert:    "DEFAULT VALUES",
+		CastCaseValues: true,
 	}
 }
 
