@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/sinewdev/sinew"
 	"github.com/sinewdev/sinew/admin"
 	"github.com/sinewdev/sinew/auth"
@@ -24,13 +26,20 @@ func adminDemo(app *sinew.App) {
 		},
 		Actions: []admin.Action[Post]{{Name: "publish", Label: "Publish selected posts",
 			Run: func(c *web.Ctx, posts []*Post) (string, error) {
-				for _, p := range posts {
-					p.Published = true
-					if err := orm.Save(c, p, "Published"); err != nil {
-						return "", err
-					}
+				// One UPDATE for all of them (orm.SaveMany, Django's bulk_update).
+				rows := make([]Post, len(posts))
+				for i, p := range posts {
+					rows[i] = *p
+					rows[i].Published = true
 				}
-				return "Published the selected posts.", nil
+				n, err := orm.SaveMany(c, rows, "Published")
+				if err != nil {
+					return "", err
+				}
+				if n == 1 {
+					return "Published 1 post.", nil
+				}
+				return fmt.Sprintf("Published %d posts.", n), nil
 			}}},
 	})
 	admin.Register(site, admin.Options[Author]{Group: "Blog", List: []string{"Name", "Email"}, Search: []string{"Name", "Email"}})
