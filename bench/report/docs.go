@@ -248,7 +248,11 @@ func renderSection(m *merged, files []string) string {
 	}
 	b.WriteString("\n\n")
 	if len(m.Runs) > 1 {
-		fmt.Fprintf(&b, "Each cell comes from %d runs: the median of those that other work did not disturb, or the least disturbed one when every run was.\n\n", len(m.Runs))
+		even := ""
+		if len(m.Runs)%2 == 0 {
+			even = " (of an even number, the lower of the middle two, so that every figure, with its latency and memory, is one measurement)"
+		}
+		fmt.Fprintf(&b, "Each cell comes from %d runs: the median of those that other work did not disturb%s, or the least disturbed one when every run was.\n\n", len(m.Runs), even)
 	} else {
 		b.WriteString("One run: issue 9's reference runs on this machine showed run-to-run spread of up to 30% on some database cells, so compare within a run, and prefer the median of several runs (`go run . results1.json results2.json ...` in `bench/report`).\n\n")
 	}
