@@ -356,7 +356,11 @@ func renderSection(m *merged, files []string) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %.2f× | %s | %s |\n", g.Text, g.Test, peer, g.Need, measured, met)
 		}
 		if missed > 0 {
-			fmt.Fprintf(&b, "\n%d goal(s) missed in this run. ", missed)
+			where := "in this run"
+			if len(m.Runs) > 1 {
+				where = fmt.Sprintf("on the cells above (%d runs)", len(m.Runs))
+			}
+			fmt.Fprintf(&b, "\n%d goal(s) missed %s. ", missed, where)
 			b.WriteString("The database tests are bound by the shared core (PostgreSQL and wrk share it), so their ratios move with the noise more than with the frameworks; see the spread note above.\n")
 		}
 	}
