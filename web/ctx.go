@@ -470,6 +470,23 @@ func (c *Ctx) RequestID() string { return c.requestID }
 // SetRequestID sets the request's ID (used by the request ID middleware).
 func (c *Ctx) SetRequestID(id string) { c.requestID = id }
 
+// BeforeWriteHeader registers fn to run once, just before the response header is written:
+// when the handler calls WriteHeader, writes its first byte, flushes, or returns without
+// writing (the 200 net/http then sends). fn sees the header as the handler left it, the
+// Content-Type included, and the status, and may change the header; it must not write.
+// Middleware use it to decide headers by the response instead of wrapping the
+// ResponseWriter. At most four hooks per request, run in the order registered; it reports
+// false, registering nothing, when the four are taken or the header is already out.
+func (c *Ctx) BeforeWriteHeader(fn func(h http.Header, status int)) bool {
+	rw := &c.res
+	if rw.status != 0 || rw.nhooks < 0 || int(rw.nhooks) >= maxHeaderHooks {
+		return false
+	}
+	rw.hooks[rw.nhooks] = fn
+	rw.nhooks++
+	return true
+}
+
 // ClientIP returns the client's IP address: the one set by the real IP middleware (which
 // trusts forwarding headers only from configured proxies), else the connection's address.
 func (c *Ctx) ClientIP() string {

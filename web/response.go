@@ -15,6 +15,24 @@ type responseWriter struct {
 	w      http.ResponseWriter
 	status int
 	size   int64
+	hooks  [maxHeaderHooks]func(h http.Header, status int) // see Ctx.BeforeWriteHeader
+	nhooks int8                                            // hooks registered; -1 once they ran
+}
+
+// maxHeaderHooks is how many BeforeWriteHeader hooks one request may register.
+const maxHeaderHooks = 4
+
+// beforeHeader runs the hooks, once, just before the header goes out with status code.
+func (rw *responseWriter) beforeHeader(code int) {
+	if rw.nhooks <= 0 {
+		return
+	}
+	n := rw.nhooks
+	rw.nhooks = -1
+	h := rw.w.Header()
+	for i := range n {
+		rw.hooks[i](h, code)
+	}
 }
 
 func (rw *responseWriter) Header() http.Header { return rw.w.Header() }
@@ -28,12 +46,14 @@ func (rw *responseWriter) WriteHeader(code int) {
 		return
 	}
 	rw.status = code
+	rw.beforeHeader(code)
 	rw.w.WriteHeader(code)
 }
 
 func (rw *responseWriter) Write(b []byte) (int, error) {
 	if rw.status == 0 {
 		rw.status = http.StatusOK
+		rw.beforeHeader(http.StatusOK)
 	}
 	n, err := rw.w.Write(b)
 	rw.size += int64(n)
@@ -44,6 +64,7 @@ func (rw *responseWriter) Write(b []byte) (int, error) {
 func (rw *responseWriter) WriteString(s string) (int, error) {
 	if rw.status == 0 {
 		rw.status = http.StatusOK
+		rw.beforeHeader(http.StatusOK)
 	}
 	n, err := io.WriteString(rw.w, s)
 	rw.size += int64(n)
@@ -54,6 +75,7 @@ func (rw *responseWriter) WriteString(s string) (int, error) {
 func (rw *responseWriter) ReadFrom(src io.Reader) (int64, error) {
 	if rw.status == 0 {
 		rw.status = http.StatusOK
+		rw.beforeHeader(http.StatusOK)
 	}
 	var n int64
 	var err error
@@ -76,6 +98,7 @@ func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.w }
 func (rw *responseWriter) Flush() {
 	if rw.status == 0 {
 		rw.status = http.StatusOK
+		rw.beforeHeader(http.StatusOK)
 	}
 	_ = http.NewResponseController(rw.w).Flush()
 }

@@ -40,6 +40,10 @@ func (r *Router) serveChain(c *Ctx, req *http.Request) {
 	req = c.withStash(req)
 	c.SetRequest(req)
 	(*chain).ServeHTTP(&c.res, req)
+	if c.res.status == 0 {
+		// Nothing was written: net/http sends a 200 with the header as it is now.
+		c.res.beforeHeader(http.StatusOK)
+	}
 }
 
 // recoverPanic turns rec, a value recovered from the handler or middleware, into the error

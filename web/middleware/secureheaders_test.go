@@ -82,3 +82,68 @@ func TestSecureHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestSecureHeadersByContentType: inside a Sinew router the document-only headers go with
+// documents (and with responses whose type is not set yet) and not with API answers;
+// nosniff and X-Frame-Options go with everything. A plain net/http stack cannot see the
+// response before its header goes out, so it keeps sending all of them.
+func TestSecureHeadersByContentType(t *testing.T) {
+	t.Parallel()
+	docOnly := []string{"Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "Referrer-Policy"}
+	for _, tt := range []struct {
+		name, ctype string
+		write       string // "header", "body", "flush" or "" (nothing)
+		doc         bool
+	}{
+		{"json", "application/json", "body", false},
+		{"problem json", "application/problem+json; charset=utf-8", "header", false},
+		{"plain text", "text/plain; charset=utf-8", "body", false},
+		{"event stream", "text/event-stream", "flush", false},
+		{"html", "text/html; charset=utf-8", "body", true},
+		{"HTML in capitals", "TEXT/HTML", "header", true},
+		{"xhtml", "application/xhtml+xml", "body", true},
+		{"svg", "image/svg+xml", "body", true},
+		{"no type: sniffed", "", "body", true},
+		{"nothing written", "", "", true},
+	} {
+		for _, st := range stacks() {
+			t.Run(st.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				h := st.build(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if tt.ctype != "" {
+						w.Header().Set("Content-Type", tt.ctype)
+					}
+					switch tt.write {
+					case "header":
+						w.WriteHeader(http.StatusUnprocessableEntity)
+					case "body":
+						_, _ = w.Write([]byte("<svg></svg>"))
+					case "flush":
+						w.(http.Flusher).Flush()
+					}
+				}), SecureHeaders(SecureHeadersConfig{}))
+				rec := serve(h, httptest.NewRequest("GET", "/", nil))
+				for _, k := range []string{"X-Content-Type-Options", "X-Frame-Options"} {
+					if rec.Header().Get(k) == "" {
+						t.Errorf("%s missing", k)
+					}
+				}
+				want := tt.doc || !st.sinew
+				for _, k := range docOnly {
+					if got := rec.Header().Get(k) != ""; got != want {
+						t.Errorf("%s present = %v, want %v", k, got, want)
+					}
+				}
+			})
+		}
+	}
+	// A handler's own value for a document header is kept.
+	r := stacks()[0].build(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'none'")
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<p>hi</p>"))
+	}), SecureHeaders(SecureHeadersConfig{}))
+	if got := serve(r, httptest.NewRequest("GET", "/", nil)).Header().Get("Content-Security-Policy"); got != "default-src 'none'" {
+		t.Errorf("handler's CSP replaced: %q", got)
+	}
+}
