@@ -48,22 +48,14 @@ func Create[T any](ctx context.Context, v *T) error {
 
 // createRow runs Create's hooks and INSERT in ctx (inside a transaction when there are hooks).
 func createRow[T any](ctx context.Context, db *DB, p *plan, v *T, base unsafe.Pointer) error {
-	m := p.m
-	if m.hooks&hBeforeCreate != 0 {
-		if err := any(v).(BeforeCreateHook).BeforeCreate(ctx); err != nil {
-			return err
-		}
-	}
-	if m.hooks&hValidate != 0 {
-		if err := any(v).(Validator).Validate(ctx); err != nil {
-			return err
-		}
+	if err := p.m.hooks.beforeWrite(ctx, v, hBeforeCreate); err != nil {
+		return err
 	}
 	_, st := session(ctx)
 	if err := db.insertOne(ctx, st, p, base); err != nil {
 		return err
 	}
-	if m.hooks&hAfterCreate != 0 {
+	if p.m.hooks&hAfterCreate != 0 {
 		return any(v).(AfterCreateHook).AfterCreate(ctx)
 	}
 	return nil
@@ -275,15 +267,8 @@ func Save[T any](ctx context.Context, v *T, fields ...string) error {
 
 // saveRow runs Save's hooks and UPDATE in ctx (inside a transaction when there are hooks).
 func saveRow[T any](ctx context.Context, db *DB, m *model, v *T, base unsafe.Pointer, cols []*column, q string) error {
-	if m.hooks&hBeforeUpdate != 0 {
-		if err := any(v).(BeforeUpdateHook).BeforeUpdate(ctx); err != nil {
-			return err
-		}
-	}
-	if m.hooks&hValidate != 0 {
-		if err := any(v).(Validator).Validate(ctx); err != nil {
-			return err
-		}
+	if err := m.hooks.beforeWrite(ctx, v, hBeforeUpdate); err != nil {
+		return err
 	}
 	a := newArena(cols, 1, 1)
 	if err := db.bindRow(a, cols, base); err != nil {
@@ -403,15 +388,8 @@ func CreateMany[T any](ctx context.Context, rows []T) error {
 	hooks := m.hooks&(hBeforeCreate|hAfterCreate) != 0
 	return db.inTx(ctx, batches > 1 || hooks, func(ctx context.Context) error {
 		for i := range rows {
-			if m.hooks&hBeforeCreate != 0 {
-				if err := any(&rows[i]).(BeforeCreateHook).BeforeCreate(ctx); err != nil {
-					return err
-				}
-			}
-			if m.hooks&hValidate != 0 {
-				if err := any(&rows[i]).(Validator).Validate(ctx); err != nil {
-					return err
-				}
+			if err := m.hooks.beforeWrite(ctx, &rows[i], hBeforeCreate); err != nil {
+				return err
 			}
 		}
 		_, st := session(ctx)
@@ -803,20 +781,20 @@ func SaveMany[T any](ctx context.Context, rows []T, fields ...string) (int64, er
 		return 0, fmt.Errorf("orm: SaveMany: %s has no column to save but its primary key", m.meta.Name)
 	}
 	bases := make([]unsafe.Pointer, len(rows))
-	keys := make(map[any]struct{}, len(rows))
+	keys := make([]any, len(rows)) // bound once, for the duplicate check and the statements
+	seen := make(map[any]struct{}, len(rows))
 	for i := range rows {
 		bases[i] = unsafe.Pointer(&rows[i])
 		if m.pkIsZero(bases[i]) {
 			return 0, fmt.Errorf("orm: SaveMany: %s at index %d has no primary key value (use CreateMany for new rows)", m.meta.Name, i)
 		}
-		key, err := db.bindValue(m.pk, bases[i])
-		if err != nil {
+		if keys[i], err = db.bindValue(m.pk, bases[i]); err != nil {
 			return 0, err
 		}
-		if _, dup := keys[key]; dup {
-			return 0, fmt.Errorf("orm: SaveMany: %s with key %v appears twice", m.meta.Name, key)
+		if _, dup := seen[keys[i]]; dup {
+			return 0, fmt.Errorf("orm: SaveMany: %s with key %v appears twice", m.meta.Name, keys[i])
 		}
-		keys[key] = struct{}{}
+		seen[keys[i]] = struct{}{}
 	}
 	if m.updated != nil {
 		now := db.now().UTC().Truncate(time.Microsecond)
@@ -831,21 +809,15 @@ func SaveMany[T any](ctx context.Context, rows []T, fields ...string) (int64, er
 	var n int64
 	err = db.inTx(ctx, batches > 1 || hooks, func(ctx context.Context) error {
 		for i := range rows {
-			if m.hooks&hBeforeUpdate != 0 {
-				if err := any(&rows[i]).(BeforeUpdateHook).BeforeUpdate(ctx); err != nil {
-					return err
-				}
-			}
-			if m.hooks&hValidate != 0 {
-				if err := any(&rows[i]).(Validator).Validate(ctx); err != nil {
-					return err
-				}
+			if err := m.hooks.beforeWrite(ctx, &rows[i], hBeforeUpdate); err != nil {
+				return err
 			}
 		}
 		_, st := session(ctx)
 		ex := db.executor(st, true)
 		for start := 0; start < len(bases); start += per {
-			q, args, err := db.saveManySQL(p, cols, bases[start:min(start+per, len(bases))])
+			end := min(start+per, len(bases))
+			q, args, err := db.saveManySQL(p, cols, bases[start:end], keys[start:end])
 			if err != nil {
 				return err
 			}
@@ -874,23 +846,15 @@ func SaveMany[T any](ctx context.Context, rows []T, fields ...string) (int64, er
 	return n, nil
 }
 
-// saveManySQL returns the UPDATE of one SaveMany batch and its arguments:
+// saveManySQL returns the UPDATE of one SaveMany batch, the rows at bases whose bound keys
+// are keys, and its arguments:
 //
 //	UPDATE t SET a = CASE pk WHEN ? THEN ? ... END, b = CASE pk ... END WHERE pk IN (?, ...)
 //
 // Where the engine cannot type a parameter in a CASE branch (PostgreSQL), each value is
 // cast to its column's type.
-func (db *DB) saveManySQL(p *plan, cols []*column, bases []unsafe.Pointer) (string, []any, error) {
-	m := p.m
+func (db *DB) saveManySQL(p *plan, cols []*column, bases []unsafe.Pointer, keys []any) (string, []any, error) {
 	args := make([]any, 0, len(bases)*(2*len(cols)+1))
-	keys := make([]any, len(bases))
-	for i, b := range bases {
-		k, err := db.bindValue(m.pk, b)
-		if err != nil {
-			return "", nil, err
-		}
-		keys[i] = k
-	}
 	b := make([]byte, 0, 64+len(bases)*len(cols)*24)
 	b = append(b, "UPDATE "...)
 	b = append(b, p.table...)
@@ -939,4 +903,23 @@ func (db *DB) saveManySQL(p *plan, cols []*column, bases []unsafe.Pointer) (stri
 	}
 	b = append(b, ')')
 	return string(b), args, nil
+}
+
+// beforeWrite runs the hooks an object gets before it is written: its BeforeCreate or
+// BeforeUpdate hook (before says which), then Validate, those of them its type has.
+func (h hookSet) beforeWrite(ctx context.Context, v any, before hookSet) error {
+	switch {
+	case h&before&hBeforeCreate != 0:
+		if err := v.(BeforeCreateHook).BeforeCreate(ctx); err != nil {
+			return err
+		}
+	case h&before&hBeforeUpdate != 0:
+		if err := v.(BeforeUpdateHook).BeforeUpdate(ctx); err != nil {
+			return err
+		}
+	}
+	if h&hValidate != 0 {
+		return v.(Validator).Validate(ctx)
+	}
+	return nil
 }
