@@ -12,52 +12,66 @@ package orm
 
 import "testing"
 
-func BenchmarkGetByPK_Raw_SQLite(b *testing.B)     { benchGetByPK(b, RawLib(), SQLite) }
-func BenchmarkGetByPK_Sinew_SQLite(b *testing.B)   { benchGetByPK(b, SinewLib(), SQLite) }
-func BenchmarkGetByPK_GORM_SQLite(b *testing.B)    { benchGetByPK(b, GORMLib(), SQLite) }
-func BenchmarkGetByPK_Bun_SQLite(b *testing.B)     { benchGetByPK(b, BunLib(), SQLite) }
-func BenchmarkGetByPK_Raw_Postgres(b *testing.B)   { benchGetByPK(b, RawLib(), Postgres) }
-func BenchmarkGetByPK_Sinew_Postgres(b *testing.B) { benchGetByPK(b, SinewLib(), Postgres) }
-func BenchmarkGetByPK_GORM_Postgres(b *testing.B)  { benchGetByPK(b, GORMLib(), Postgres) }
-func BenchmarkGetByPK_Bun_Postgres(b *testing.B)   { benchGetByPK(b, BunLib(), Postgres) }
-func BenchmarkGetByPK_Pgx_Postgres(b *testing.B)   { benchGetByPK(b, PgxLib(), Postgres) }
+func BenchmarkGetByPK_Raw_SQLite(b *testing.B)     { benchOp(b, RawLib(), SQLite, "GetByPK") }
+func BenchmarkGetByPK_Sinew_SQLite(b *testing.B)   { benchOp(b, SinewLib(), SQLite, "GetByPK") }
+func BenchmarkGetByPK_GORM_SQLite(b *testing.B)    { benchOp(b, GORMLib(), SQLite, "GetByPK") }
+func BenchmarkGetByPK_Bun_SQLite(b *testing.B)     { benchOp(b, BunLib(), SQLite, "GetByPK") }
+func BenchmarkGetByPK_Raw_Postgres(b *testing.B)   { benchOp(b, RawLib(), Postgres, "GetByPK") }
+func BenchmarkGetByPK_Sinew_Postgres(b *testing.B) { benchOp(b, SinewLib(), Postgres, "GetByPK") }
+func BenchmarkGetByPK_GORM_Postgres(b *testing.B)  { benchOp(b, GORMLib(), Postgres, "GetByPK") }
+func BenchmarkGetByPK_Bun_Postgres(b *testing.B)   { benchOp(b, BunLib(), Postgres, "GetByPK") }
+func BenchmarkGetByPK_Pgx_Postgres(b *testing.B)   { benchOp(b, PgxLib(), Postgres, "GetByPK") }
 
-func BenchmarkFetch20_Raw_SQLite(b *testing.B)     { benchFetch20(b, RawLib(), SQLite) }
-func BenchmarkFetch20_Sinew_SQLite(b *testing.B)   { benchFetch20(b, SinewLib(), SQLite) }
-func BenchmarkFetch20_GORM_SQLite(b *testing.B)    { benchFetch20(b, GORMLib(), SQLite) }
-func BenchmarkFetch20_Bun_SQLite(b *testing.B)     { benchFetch20(b, BunLib(), SQLite) }
-func BenchmarkFetch20_Raw_Postgres(b *testing.B)   { benchFetch20(b, RawLib(), Postgres) }
-func BenchmarkFetch20_Sinew_Postgres(b *testing.B) { benchFetch20(b, SinewLib(), Postgres) }
-func BenchmarkFetch20_GORM_Postgres(b *testing.B)  { benchFetch20(b, GORMLib(), Postgres) }
-func BenchmarkFetch20_Bun_Postgres(b *testing.B)   { benchFetch20(b, BunLib(), Postgres) }
-func BenchmarkFetch20_Pgx_Postgres(b *testing.B)   { benchFetch20(b, PgxLib(), Postgres) }
+func BenchmarkFetch20_Raw_SQLite(b *testing.B)     { benchOp(b, RawLib(), SQLite, "Fetch20") }
+func BenchmarkFetch20_Sinew_SQLite(b *testing.B)   { benchOp(b, SinewLib(), SQLite, "Fetch20") }
+func BenchmarkFetch20_GORM_SQLite(b *testing.B)    { benchOp(b, GORMLib(), SQLite, "Fetch20") }
+func BenchmarkFetch20_Bun_SQLite(b *testing.B)     { benchOp(b, BunLib(), SQLite, "Fetch20") }
+func BenchmarkFetch20_Raw_Postgres(b *testing.B)   { benchOp(b, RawLib(), Postgres, "Fetch20") }
+func BenchmarkFetch20_Sinew_Postgres(b *testing.B) { benchOp(b, SinewLib(), Postgres, "Fetch20") }
+func BenchmarkFetch20_GORM_Postgres(b *testing.B)  { benchOp(b, GORMLib(), Postgres, "Fetch20") }
+func BenchmarkFetch20_Bun_Postgres(b *testing.B)   { benchOp(b, BunLib(), Postgres, "Fetch20") }
+func BenchmarkFetch20_Pgx_Postgres(b *testing.B)   { benchOp(b, PgxLib(), Postgres, "Fetch20") }
 
-func BenchmarkInsertOne_Raw_SQLite(b *testing.B)     { benchInsertOne(b, RawLib(), SQLite) }
-func BenchmarkInsertOne_Sinew_SQLite(b *testing.B)   { benchInsertOne(b, SinewLib(), SQLite) }
-func BenchmarkInsertOne_GORM_SQLite(b *testing.B)    { benchInsertOne(b, GORMLib(), SQLite) }
-func BenchmarkInsertOne_Bun_SQLite(b *testing.B)     { benchInsertOne(b, BunLib(), SQLite) }
-func BenchmarkInsertOne_Raw_Postgres(b *testing.B)   { benchInsertOne(b, RawLib(), Postgres) }
-func BenchmarkInsertOne_Sinew_Postgres(b *testing.B) { benchInsertOne(b, SinewLib(), Postgres) }
-func BenchmarkInsertOne_GORM_Postgres(b *testing.B)  { benchInsertOne(b, GORMLib(), Postgres) }
-func BenchmarkInsertOne_Bun_Postgres(b *testing.B)   { benchInsertOne(b, BunLib(), Postgres) }
-func BenchmarkInsertOne_Pgx_Postgres(b *testing.B)   { benchInsertOne(b, PgxLib(), Postgres) }
+func BenchmarkInsertOne_Raw_SQLite(b *testing.B)     { benchOp(b, RawLib(), SQLite, "InsertOne") }
+func BenchmarkInsertOne_Sinew_SQLite(b *testing.B)   { benchOp(b, SinewLib(), SQLite, "InsertOne") }
+func BenchmarkInsertOne_GORM_SQLite(b *testing.B)    { benchOp(b, GORMLib(), SQLite, "InsertOne") }
+func BenchmarkInsertOne_Bun_SQLite(b *testing.B)     { benchOp(b, BunLib(), SQLite, "InsertOne") }
+func BenchmarkInsertOne_Raw_Postgres(b *testing.B)   { benchOp(b, RawLib(), Postgres, "InsertOne") }
+func BenchmarkInsertOne_Sinew_Postgres(b *testing.B) { benchOp(b, SinewLib(), Postgres, "InsertOne") }
+func BenchmarkInsertOne_GORM_Postgres(b *testing.B)  { benchOp(b, GORMLib(), Postgres, "InsertOne") }
+func BenchmarkInsertOne_Bun_Postgres(b *testing.B)   { benchOp(b, BunLib(), Postgres, "InsertOne") }
+func BenchmarkInsertOne_Pgx_Postgres(b *testing.B)   { benchOp(b, PgxLib(), Postgres, "InsertOne") }
 
-func BenchmarkInsertBulk1000_Raw_SQLite(b *testing.B)     { benchInsertBulk(b, RawLib(), SQLite) }
-func BenchmarkInsertBulk1000_Sinew_SQLite(b *testing.B)   { benchInsertBulk(b, SinewLib(), SQLite) }
-func BenchmarkInsertBulk1000_GORM_SQLite(b *testing.B)    { benchInsertBulk(b, GORMLib(), SQLite) }
-func BenchmarkInsertBulk1000_Bun_SQLite(b *testing.B)     { benchInsertBulk(b, BunLib(), SQLite) }
-func BenchmarkInsertBulk1000_Raw_Postgres(b *testing.B)   { benchInsertBulk(b, RawLib(), Postgres) }
-func BenchmarkInsertBulk1000_Sinew_Postgres(b *testing.B) { benchInsertBulk(b, SinewLib(), Postgres) }
-func BenchmarkInsertBulk1000_GORM_Postgres(b *testing.B)  { benchInsertBulk(b, GORMLib(), Postgres) }
-func BenchmarkInsertBulk1000_Bun_Postgres(b *testing.B)   { benchInsertBulk(b, BunLib(), Postgres) }
-func BenchmarkInsertBulk1000_Pgx_Postgres(b *testing.B)   { benchInsertBulk(b, PgxLib(), Postgres) }
+func BenchmarkInsertBulk1000_Raw_SQLite(b *testing.B) { benchOp(b, RawLib(), SQLite, "InsertBulk1000") }
+func BenchmarkInsertBulk1000_Sinew_SQLite(b *testing.B) {
+	benchOp(b, SinewLib(), SQLite, "InsertBulk1000")
+}
+func BenchmarkInsertBulk1000_GORM_SQLite(b *testing.B) {
+	benchOp(b, GORMLib(), SQLite, "InsertBulk1000")
+}
+func BenchmarkInsertBulk1000_Bun_SQLite(b *testing.B) { benchOp(b, BunLib(), SQLite, "InsertBulk1000") }
+func BenchmarkInsertBulk1000_Raw_Postgres(b *testing.B) {
+	benchOp(b, RawLib(), Postgres, "InsertBulk1000")
+}
+func BenchmarkInsertBulk1000_Sinew_Postgres(b *testing.B) {
+	benchOp(b, SinewLib(), Postgres, "InsertBulk1000")
+}
+func BenchmarkInsertBulk1000_GORM_Postgres(b *testing.B) {
+	benchOp(b, GORMLib(), Postgres, "InsertBulk1000")
+}
+func BenchmarkInsertBulk1000_Bun_Postgres(b *testing.B) {
+	benchOp(b, BunLib(), Postgres, "InsertBulk1000")
+}
+func BenchmarkInsertBulk1000_Pgx_Postgres(b *testing.B) {
+	benchOp(b, PgxLib(), Postgres, "InsertBulk1000")
+}
 
-func BenchmarkUpdateOne_Raw_SQLite(b *testing.B)     { benchUpdateOne(b, RawLib(), SQLite) }
-func BenchmarkUpdateOne_Sinew_SQLite(b *testing.B)   { benchUpdateOne(b, SinewLib(), SQLite) }
-func BenchmarkUpdateOne_GORM_SQLite(b *testing.B)    { benchUpdateOne(b, GORMLib(), SQLite) }
-func BenchmarkUpdateOne_Bun_SQLite(b *testing.B)     { benchUpdateOne(b, BunLib(), SQLite) }
-func BenchmarkUpdateOne_Raw_Postgres(b *testing.B)   { benchUpdateOne(b, RawLib(), Postgres) }
-func BenchmarkUpdateOne_Sinew_Postgres(b *testing.B) { benchUpdateOne(b, SinewLib(), Postgres) }
-func BenchmarkUpdateOne_GORM_Postgres(b *testing.B)  { benchUpdateOne(b, GORMLib(), Postgres) }
-func BenchmarkUpdateOne_Bun_Postgres(b *testing.B)   { benchUpdateOne(b, BunLib(), Postgres) }
-func BenchmarkUpdateOne_Pgx_Postgres(b *testing.B)   { benchUpdateOne(b, PgxLib(), Postgres) }
+func BenchmarkUpdateOne_Raw_SQLite(b *testing.B)     { benchOp(b, RawLib(), SQLite, "UpdateOne") }
+func BenchmarkUpdateOne_Sinew_SQLite(b *testing.B)   { benchOp(b, SinewLib(), SQLite, "UpdateOne") }
+func BenchmarkUpdateOne_GORM_SQLite(b *testing.B)    { benchOp(b, GORMLib(), SQLite, "UpdateOne") }
+func BenchmarkUpdateOne_Bun_SQLite(b *testing.B)     { benchOp(b, BunLib(), SQLite, "UpdateOne") }
+func BenchmarkUpdateOne_Raw_Postgres(b *testing.B)   { benchOp(b, RawLib(), Postgres, "UpdateOne") }
+func BenchmarkUpdateOne_Sinew_Postgres(b *testing.B) { benchOp(b, SinewLib(), Postgres, "UpdateOne") }
+func BenchmarkUpdateOne_GORM_Postgres(b *testing.B)  { benchOp(b, GORMLib(), Postgres, "UpdateOne") }
+func BenchmarkUpdateOne_Bun_Postgres(b *testing.B)   { benchOp(b, BunLib(), Postgres, "UpdateOne") }
+func BenchmarkUpdateOne_Pgx_Postgres(b *testing.B)   { benchOp(b, PgxLib(), Postgres, "UpdateOne") }

@@ -94,15 +94,9 @@ func measure(b *testing.B, body func(i int)) {
 	}
 }
 
-// The benchmarks of one operation, for any library. Each benchmark seeds its
-// own copy of the data, so that every library starts from the same state.
-
-func benchGetByPK[T any](b *testing.B, lib Lib[T], e Engine)    { benchOp(b, lib, e, "GetByPK") }
-func benchFetch20[T any](b *testing.B, lib Lib[T], e Engine)    { benchOp(b, lib, e, "Fetch20") }
-func benchInsertOne[T any](b *testing.B, lib Lib[T], e Engine)  { benchOp(b, lib, e, "InsertOne") }
-func benchInsertBulk[T any](b *testing.B, lib Lib[T], e Engine) { benchOp(b, lib, e, "InsertBulk1000") }
-func benchUpdateOne[T any](b *testing.B, lib Lib[T], e Engine)  { benchOp(b, lib, e, "UpdateOne") }
-
+// benchOp runs operation op (one of Operations) of lib on engine e. Each
+// benchmark seeds its own copy of the data, so that every library starts from
+// the same state.
 func benchOp[T any](b *testing.B, lib Lib[T], e Engine, op string) {
 	s, ctx := setup(b, lib, target(b, lib.Name, e, benchPostgresURL()))
 	body, err := Body(ctx, lib, s, op)
