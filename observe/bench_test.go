@@ -58,12 +58,7 @@ func TestMiddlewareAllocatesNothingExtra(t *testing.T) {
 // with the observer's middleware (tracing off, the default), and with tracing on (spans
 // recorded by an SDK provider that samples everything and exports nowhere).
 func BenchmarkMiddleware(b *testing.B) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
-	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-	traced, err := observe.New(observe.Config{TracerProvider: tp})
-	if err != nil {
-		b.Fatal(err)
-	}
+	traced := tracedObserver(b)
 	cases := []struct {
 		name string
 		h    http.Handler
@@ -88,12 +83,7 @@ func BenchmarkMiddleware(b *testing.B) {
 // BenchmarkQueryHook compares a one-row SELECT on in-memory SQLite without a hook, with the
 // observer's hook (metrics; tracing off, the default) and with tracing on.
 func BenchmarkQueryHook(b *testing.B) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
-	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-	traced, err := observe.New(observe.Config{TracerProvider: tp})
-	if err != nil {
-		b.Fatal(err)
-	}
+	traced := tracedObserver(b)
 	cases := []struct {
 		name string
 		hook orm.QueryHook
@@ -129,4 +119,17 @@ func BenchmarkQueryHook(b *testing.B) {
 			}
 		})
 	}
+}
+
+// tracedObserver returns an observer with tracing on: spans recorded by an SDK provider that
+// samples everything and exports nowhere.
+func tracedObserver(b *testing.B) *observe.Observer {
+	b.Helper()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	traced, err := observe.New(observe.Config{TracerProvider: tp})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return traced
 }
