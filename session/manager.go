@@ -104,20 +104,64 @@ type ctxKey struct{}
 // handler returns if it changed after that. A handler that panics saves nothing.
 func (m *Manager) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c := web.CtxFrom(r); c != nil {
+			// Served by a Sinew router: the session is made when a handler first asks for
+			// it (see From) and commits from a BeforeWriteHeader hook, so a request that
+			// never touches it costs no allocation and no wrapped writer.
+			c.Set(ctxLocal, m)
+			panicked := true
+			defer func() {
+				if s, ok := c.Get(ctxLocal).(*Session); ok && panicked {
+					s.abandon() // the error page must not save it either
+				}
+			}()
+			next.ServeHTTP(w, r)
+			panicked = false
+			if s, ok := c.Get(ctxLocal).(*Session); ok {
+				s.commit(&s.w)
+			}
+			return
+		}
 		s := &Session{m: m, req: r}
 		sw := &s.w // one allocation for both
 		sw.ResponseWriter, sw.s = w, s
-		if c := web.CtxFrom(r); c != nil {
-			// Served by a Sinew router: the session rides on the Ctx, which costs no
-			// context value and no copy of the request.
-			c.Set(ctxLocal, s)
-		} else {
-			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
-			s.req = r
-		}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, s))
+		s.req = r
 		next.ServeHTTP(sw, r)
 		s.commit(sw)
 	})
+}
+
+// attach makes the session of the request c serves, the first time a handler asks for
+// it behind the Manager's middleware in a Sinew router. It commits just before the
+// header goes out (a BeforeWriteHeader hook), and again when the middleware returns.
+func (m *Manager) attach(c *web.Ctx) *Session {
+	s := &Session{m: m, req: c.Request}
+	s.w.ResponseWriter, s.w.s = c.Writer, s
+	c.Set(ctxLocal, s)
+	switch {
+	case c.Written():
+		s.w.wrote = true // too late for a cookie; the store is still written at the end
+	case !c.BeforeWriteHeader(s.beforeHeader):
+		// The Ctx's hooks are taken: wrap the writer the handler writes through.
+		c.Writer = &s.w
+	}
+	return s
+}
+
+// abandon makes commit a no-op: the handler panicked.
+func (s *Session) abandon() {
+	s.mu.Lock()
+	s.abandoned = true
+	s.mu.Unlock()
+}
+
+// beforeHeader commits the session just before the response header goes out.
+func (s *Session) beforeHeader(http.Header, int) {
+	if !s.w.wrote {
+		s.commit(&s.w)
+		s.w.wrote = true
+	}
 }
 
 // From returns the session of the request c serves, or nil when the Manager's middleware
@@ -127,14 +171,18 @@ func From(c *web.Ctx) *Session {
 	if c == nil || c.Request == nil {
 		return nil
 	}
-	if s, ok := c.Get(ctxLocal).(*Session); ok {
-		return s
+	switch v := c.Get(ctxLocal).(type) {
+	case *Session:
+		return v
+	case *Manager:
+		return v.attach(c)
 	}
 	s, _ := c.Request.Context().Value(ctxKey{}).(*Session)
 	return s
 }
 
-// ctxLocal is the key of the session among a web.Ctx's values.
+// ctxLocal is the key of the session among a web.Ctx's values: the *Manager until a
+// handler asks for the session, the *Session from then on.
 const ctxLocal = "sinew.session"
 
 // FromContext returns the session carried by ctx (a request's context, or a *web.Ctx), or

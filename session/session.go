@@ -38,6 +38,8 @@ type Session struct {
 	clearCk  bool // the cookie must be deleted
 	cookieOK bool // the client holds a cookie for id
 	varied   bool // Vary: Cookie has been added
+	// abandoned: the handler panicked; nothing is saved
+	abandoned bool
 
 	w writer // the middleware's writer, allocated with the session
 }
@@ -310,8 +312,8 @@ func (s *Session) Flashes() []Flash {
 func (s *Session) commit(w *writer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.loaded {
-		return // never touched: nothing to write
+	if !s.loaded || s.abandoned {
+		return // never touched, or the handler panicked: nothing to write
 	}
 	if !w.wrote && !s.varied {
 		// The response depends on the session: shared caches must not serve it to others.

@@ -86,3 +86,42 @@ func TestBeforeWriteHeaderLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestBeforeWriteHeaderHijack: a handler that takes over the connection runs the hooks
+// first, once, with status 101, over a real connection.
+func TestBeforeWriteHeaderHijack(t *testing.T) {
+	t.Parallel()
+	r := NewRouter(Config{})
+	calls := make(chan int, 2) // the server's goroutine sends, the test reads
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			CtxFrom(req).BeforeWriteHeader(func(_ http.Header, status int) { calls <- status })
+			next.ServeHTTP(w, req)
+		})
+	})
+	r.GET("/", func(c *Ctx) error {
+		conn, buf, err := http.NewResponseController(c.Writer).Hijack()
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi")
+		return buf.Flush()
+	})
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	srv.Close() // waits for the handler
+	close(calls)
+	var got []int
+	for s := range calls {
+		got = append(got, s)
+	}
+	if res.StatusCode != http.StatusOK || len(got) != 1 || got[0] != http.StatusSwitchingProtocols {
+		t.Errorf("status %d, hooks ran with %v; want one call with 101", res.StatusCode, got)
+	}
+}

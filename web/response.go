@@ -103,8 +103,14 @@ func (rw *responseWriter) Flush() {
 	_ = http.NewResponseController(rw.w).Flush()
 }
 
-// Hijack lets the handler take over the connection (WebSocket upgrades).
+// Hijack lets the handler take over the connection (WebSocket upgrades). The
+// BeforeWriteHeader hooks that have not run yet run first, with status 101: what they
+// add to the header is not sent (the handler writes its own), but a hook that must act
+// before the response starts, such as saving a session, still does.
 func (rw *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if rw.status == 0 {
+		rw.beforeHeader(http.StatusSwitchingProtocols)
+	}
 	conn, buf, err := http.NewResponseController(rw.w).Hijack()
 	if err == nil && rw.status == 0 {
 		rw.status = http.StatusSwitchingProtocols

@@ -38,10 +38,10 @@ func Example() {
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, req)
 	fmt.Println(rec.Body.String())
-	fmt.Println(rec.Header().Get("X-Frame-Options"))
+	fmt.Println(rec.Header().Get("X-Content-Type-Options"))
 	// Output:
 	// 198.51.100.23 req-1
-	// DENY
+	// nosniff
 }
 
 // In a plain net/http stack the request ID travels in the request's context.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 )
@@ -44,13 +45,17 @@ func TestSecureHeaders(t *testing.T) {
 			tls: true, want: map[string]string{hsts: "max-age=86400; includeSubDomains"}},
 		{name: "HSTS behind a proxy", cfg: SecureHeadersConfig{HSTSMaxAge: 365 * 24 * time.Hour, HSTSPreload: true},
 			proxied: true, want: map[string]string{hsts: "max-age=31536000; preload"}},
+		// nosniff is set before the handler: a handler can delete it. The document-only
+		// headers come after the handler in a Sinew router: a handler's value is kept
+		// (Omit leaves one out, see TestSecureHeadersByContentType).
 		{name: "handler overrides", handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Del(xfo)
+			w.Header().Del(xcto)
 			w.Header().Set(rp, "same-origin")
-		}, want: map[string]string{xfo: "", rp: "same-origin", xcto: "nosniff"}},
+			w.Header().Set(xfo, "SAMEORIGIN")
+		}, want: map[string]string{xcto: "", rp: "same-origin", xfo: "SAMEORIGIN"}},
 		{name: "handler changes a value in place", handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header()[xfo][0] = "SAMEORIGIN"
-		}, want: map[string]string{xfo: "SAMEORIGIN", rp: "strict-origin-when-cross-origin"}},
+			w.Header()[xcto][0] = "NOSNIFF"
+		}, want: map[string]string{xcto: "NOSNIFF", rp: "strict-origin-when-cross-origin"}},
 	}
 	for _, st := range stacks() {
 		for _, tt := range tests {
@@ -85,11 +90,11 @@ func TestSecureHeaders(t *testing.T) {
 
 // TestSecureHeadersByContentType: inside a Sinew router the document-only headers go with
 // documents (and with responses whose type is not set yet) and not with API answers;
-// nosniff and X-Frame-Options go with everything. A plain net/http stack cannot see the
+// nosniff goes with everything. A plain net/http stack cannot see the
 // response before its header goes out, so it keeps sending all of them.
 func TestSecureHeadersByContentType(t *testing.T) {
 	t.Parallel()
-	docOnly := []string{"Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "Referrer-Policy"}
+	docOnly := []string{"Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "Referrer-Policy", "X-Frame-Options"}
 	for _, tt := range []struct {
 		name, ctype string
 		write       string // "header", "body", "flush" or "" (nothing)
@@ -123,10 +128,8 @@ func TestSecureHeadersByContentType(t *testing.T) {
 					}
 				}), SecureHeaders(SecureHeadersConfig{}))
 				rec := serve(h, httptest.NewRequest("GET", "/", nil))
-				for _, k := range []string{"X-Content-Type-Options", "X-Frame-Options"} {
-					if rec.Header().Get(k) == "" {
-						t.Errorf("%s missing", k)
-					}
+				if rec.Header().Get("X-Content-Type-Options") == "" {
+					t.Error("X-Content-Type-Options missing")
 				}
 				want := tt.doc || !st.sinew
 				for _, k := range docOnly {
@@ -145,5 +148,19 @@ func TestSecureHeadersByContentType(t *testing.T) {
 	}), SecureHeaders(SecureHeadersConfig{}))
 	if got := serve(r, httptest.NewRequest("GET", "/", nil)).Header().Get("Content-Security-Policy"); got != "default-src 'none'" {
 		t.Errorf("handler's CSP replaced: %q", got)
+	}
+	// Omit as a handler's value leaves a document header out of that response only.
+	r = stacks()[0].build(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/framed" {
+			w.Header().Set("X-Frame-Options", Omit)
+		}
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<p>hi</p>"))
+	}), SecureHeaders(SecureHeadersConfig{}))
+	for path, want := range map[string][]string{"/framed": nil, "/other": {"DENY"}} {
+		rec := serve(r, httptest.NewRequest("GET", path, nil))
+		if got := rec.Header().Values("X-Frame-Options"); !slices.Equal(got, want) || rec.Header().Get("Content-Security-Policy") == "" {
+			t.Errorf("GET %s: X-Frame-Options %q, want %q; CSP %q", path, got, want, rec.Header().Get("Content-Security-Policy"))
+		}
 	}
 }
