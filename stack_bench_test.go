@@ -209,8 +209,8 @@ func BenchmarkStack(b *testing.B) {
 }
 
 // TestAppAllocs keeps the default middleware's allocations per request from creeping back:
-// a plaintext GET through the started prod App (no database: no sessions) against a bare
-// router. Allocation counts are deterministic, unlike timings.
+// a plaintext GET through the started prod App, without a database and with one (which
+// turns sessions and CSRF on), against a bare router. Allocation counts are deterministic, unlike timings.
 func TestAppAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts do not hold under the race detector")
@@ -226,6 +226,13 @@ func TestAppAllocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Stop(context.Background())
+	adb := sinew.NewWithConfig(sinew.Config{Env: sinew.EnvProd, SecretKey: strings.Repeat("k", 40),
+		Stderr: io.Discard, LogFormat: "json", DatabaseURL: "sqlite::memory:"})
+	routes(adb)
+	if err := adb.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer adb.Stop(context.Background())
 	for _, tt := range []struct {
 		name string
 		h    http.Handler
@@ -236,6 +243,9 @@ func TestAppAllocs(t *testing.T) {
 		// attributes past slog's five inline ones, the compression writer.
 		{"bare", bare, 1},
 		{"app", a, 7},
+		// app+db: sessions and CSRF on; a request that never touches its session allocates
+		// nothing for it.
+		{"app+db", adb, 7},
 	} {
 		w := &nopWriter{h: http.Header{}}
 		got := testing.AllocsPerRun(200, func() {
