@@ -398,6 +398,9 @@ func TestAttackStoredXSS(t *testing.T) {
 		if !strings.Contains(a.Header.Get("Content-Security-Policy"), "default-src 'self'") {
 			t.Errorf("%s: no CSP", page)
 		}
+		if got := a.Header.Get("X-Frame-Options"); got != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q, want DENY (pages cannot be framed)", page, got)
+		}
 	}
 	// A payload in the signup form comes back escaped when the form is shown again.
 	tok = s.visitor(t).csrf("/auth/signup")
