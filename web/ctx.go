@@ -472,8 +472,9 @@ func (c *Ctx) SetRequestID(id string) { c.requestID = id }
 
 // BeforeWriteHeader registers fn to run once, just before the response header is written:
 // when the handler calls WriteHeader, writes its first byte, flushes, hijacks the
-// connection (status 101), or returns without writing (the 200 net/http then sends). fn sees the header as the handler left it, the
-// Content-Type included, and the status, and may change the header; it must not write.
+// connection (status 101, once the hijack succeeded), or returns without writing (the 200
+// net/http then sends). fn sees the header as the handler left it, the Content-Type
+// included, and the status, and may change the header; it must not write.
 // Middleware use it to decide headers by the response instead of wrapping the
 // ResponseWriter. At most four hooks per request, run in the order registered; it reports
 // false, registering nothing, when the four are taken or the header is already out.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,6 +23,13 @@ func TestBeforeWriteHeader(t *testing.T) {
 		{"Flush", func(c *Ctx) error { c.Writer.(http.Flusher).Flush(); return nil }, http.StatusOK},
 		{"nothing written", func(c *Ctx) error { return nil }, http.StatusOK},
 		{"error", func(c *Ctx) error { return ErrNotFound }, http.StatusNotFound},
+		// The recorder cannot be hijacked: the hooks wait for the answer sent instead.
+		{"hijack refused", func(c *Ctx) error {
+			if _, _, err := http.NewResponseController(c.Writer).Hijack(); err == nil {
+				return errors.New("the recorder was hijacked")
+			}
+			return c.Text(http.StatusAccepted, "x")
+		}, http.StatusAccepted},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

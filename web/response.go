@@ -35,6 +35,13 @@ func (rw *responseWriter) beforeHeader(code int) {
 	}
 }
 
+// implicitOK records the 200 that net/http sends when the body starts (or a flush comes)
+// before any WriteHeader, and runs the hooks first. The caller has checked status is 0.
+func (rw *responseWriter) implicitOK() {
+	rw.status = http.StatusOK
+	rw.beforeHeader(http.StatusOK)
+}
+
 func (rw *responseWriter) Header() http.Header { return rw.w.Header() }
 
 func (rw *responseWriter) WriteHeader(code int) {
@@ -52,8 +59,7 @@ func (rw *responseWriter) WriteHeader(code int) {
 
 func (rw *responseWriter) Write(b []byte) (int, error) {
 	if rw.status == 0 {
-		rw.status = http.StatusOK
-		rw.beforeHeader(http.StatusOK)
+		rw.implicitOK()
 	}
 	n, err := rw.w.Write(b)
 	rw.size += int64(n)
@@ -63,8 +69,7 @@ func (rw *responseWriter) Write(b []byte) (int, error) {
 // WriteString writes s without converting it to a byte slice when the server supports it.
 func (rw *responseWriter) WriteString(s string) (int, error) {
 	if rw.status == 0 {
-		rw.status = http.StatusOK
-		rw.beforeHeader(http.StatusOK)
+		rw.implicitOK()
 	}
 	n, err := io.WriteString(rw.w, s)
 	rw.size += int64(n)
@@ -74,8 +79,7 @@ func (rw *responseWriter) WriteString(s string) (int, error) {
 // ReadFrom lets io.Copy use the server's sendfile path for files.
 func (rw *responseWriter) ReadFrom(src io.Reader) (int64, error) {
 	if rw.status == 0 {
-		rw.status = http.StatusOK
-		rw.beforeHeader(http.StatusOK)
+		rw.implicitOK()
 	}
 	var n int64
 	var err error
@@ -97,26 +101,24 @@ func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.w }
 // Flush sends buffered data to the client.
 func (rw *responseWriter) Flush() {
 	if rw.status == 0 {
-		rw.status = http.StatusOK
-		rw.beforeHeader(http.StatusOK)
+		rw.implicitOK()
 	}
 	_ = http.NewResponseController(rw.w).Flush()
 }
 
-// Hijack lets the handler take over the connection (WebSocket upgrades). The
-// BeforeWriteHeader hooks that have not run yet run first, with status 101: what they
-// add to the header is not sent (the handler writes its own), but a hook that must act
-// before the response starts, such as saving a session, still does.
+// Hijack lets the handler take over the connection (WebSocket upgrades). Once it has, the
+// BeforeWriteHeader hooks that have not run yet run with status 101: what they add to the
+// header is not sent (the handler writes its own), but a hook that must act before the
+// exchange goes on, such as saving a session, still does. When the hijack fails, the hooks
+// wait for the response the handler sends instead.
 func (rw *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if rw.status == 0 {
-		rw.beforeHeader(http.StatusSwitchingProtocols)
-	}
 	conn, buf, err := http.NewResponseController(rw.w).Hijack()
-	if err == nil && rw.status == 0 {
-		rw.status = http.StatusSwitchingProtocols
-	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("web: hijack: %w", err)
+	}
+	if rw.status == 0 {
+		rw.status = http.StatusSwitchingProtocols
+		rw.beforeHeader(http.StatusSwitchingProtocols)
 	}
 	return conn, buf, nil
 }
