@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"log"
 	"net/http"
 	"os"
@@ -56,16 +57,8 @@ func withHeaders(next http.HandlerFunc) http.HandlerFunc {
 
 func main() {
 	addr := ":" + env("PORT", "8080")
-	switch v := env("VARIANT", "mux"); v {
-	case "mux", "mux-headers":
-		h := plain
-		if v == "mux-headers" {
-			h = withHeaders(plain)
-		}
-		mux := http.NewServeMux()
-		mux.HandleFunc("GET /plaintext", h)
-		log.Fatal(http.ListenAndServe(addr, mux))
-	case "app":
+	v := env("VARIANT", "mux")
+	if v == "app" {
 		app := sinew.New() // configured by the environment run.sh sets: prod, log level warn
 		app.GET("/plaintext", func(c *web.Ctx) error {
 			c.SetHeader("Server", "bench")
@@ -74,9 +67,28 @@ func main() {
 		if err := app.ListenAndServe(context.Background()); err != nil {
 			log.Fatal(err)
 		}
-	default:
-		log.Fatalf("headers: unknown VARIANT %q (want mux, mux-headers or app)", v)
+		return
 	}
+	h, err := muxVariant(v)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Fatal(http.ListenAndServe(addr, h))
+}
+
+// muxVariant returns the ServeMux of the variant named v: "mux" or "mux-headers".
+func muxVariant(v string) (http.Handler, error) {
+	h := plain
+	switch v {
+	case "mux":
+	case "mux-headers":
+		h = withHeaders(plain)
+	default:
+		return nil, fmt.Errorf("headers: unknown VARIANT %q (want mux, mux-headers or app)", v)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /plaintext", h)
+	return mux, nil
 }
 
 func env(key, def string) string {
